@@ -1,0 +1,143 @@
+"""Demo content: a leadership handbook in many languages, fictional partners, a login per persona."""
+
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+from curriculum.models import Partner, PartnerMembership
+from curriculum.services import BLOCK_FIELDS, MODULE_FIELDS, curriculum_import
+
+DEMO_DIR = Path(__file__).resolve().parent
+DEMO_PASSWORD = "demo-password"
+CURRICULUM_DIRS = ["leading-to-choices"]
+
+
+def curriculum_data(directory):
+    """Merge en.json with every <language>.json beside it into one import-shaped document."""
+    base = json.loads((directory / "en.json").read_text(encoding="utf-8"))
+    merged = {
+        "slug": base["slug"],
+        "source_language": base.get("source_language", "en"),
+        "title": {"en": base["title"]},
+        "description": {"en": base["description"]},
+        "modules": [],
+    }
+    module_index = {}
+    for module in base["modules"]:
+        item = {
+            "slug": module["slug"],
+            "kind": module["kind"],
+            "duration_minutes": module.get("duration_minutes"),
+            **{name: {"en": module[name]} for name in MODULE_FIELDS if module.get(name)},
+            "blocks": [
+                {"key": block["key"], "kind": block["kind"], **{name: {"en": block[name]} for name in BLOCK_FIELDS}}
+                for block in module["blocks"]
+            ],
+        }
+        merged["modules"].append(item)
+        module_index[module["slug"]] = (item, {block["key"]: block for block in item["blocks"]})
+    for path in sorted(directory.glob("*.json")):
+        code = path.stem
+        if code == "en" or code not in settings.LANGUAGE_CODES:
+            continue
+        translated = json.loads(path.read_text(encoding="utf-8"))
+        for name in ("title", "description"):
+            if translated.get(name):
+                merged[name][code] = translated[name]
+        for module in translated.get("modules", []):
+            if module.get("slug") not in module_index:
+                continue
+            item, blocks = module_index[module["slug"]]
+            for name in MODULE_FIELDS:
+                if module.get(name):
+                    item.setdefault(name, {})[code] = module[name]
+            for block in module.get("blocks", []):
+                target = blocks.get(block.get("key"))
+                if target is None:
+                    continue
+                for name in BLOCK_FIELDS:
+                    if block.get(name):
+                        target[name][code] = block[name]
+    return merged
+
+
+def _load_partners():
+    partners = json.loads((DEMO_DIR / "partners.json").read_text(encoding="utf-8"))
+    by_slug = {}
+    # Parents first, so an affiliate can point at its partner.
+    for item in sorted(partners, key=lambda partner: partner.get("parent") is not None):
+        partner, _created = Partner.objects.update_or_create(
+            slug=item["slug"],
+            defaults={
+                "name": item["name"],
+                "country": item["country"],
+                "city": item.get("city", ""),
+                "latitude": item.get("latitude"),
+                "longitude": item.get("longitude"),
+                "languages": item.get("languages", []),
+                "description_en": item.get("description", ""),
+                "parent": by_slug.get(item.get("parent")),
+            },
+        )
+        by_slug[partner.slug] = partner
+    return by_slug
+
+
+DEMO_USERS = [
+    # username, persona, partner slug or languages
+    ("admin", "superuser", None),
+    ("secretariat", "secretariat", None),
+    ("partner-editor", "partner", "jasmine-bridge-collective"),
+    ("partner-editor-tj", "partner", "chashma-womens-alliance"),
+    ("affiliate-editor", "partner", "chashma-khujand"),
+    ("translator-ar", "translator", "ar"),
+    ("translator-fa", "translator", "fa"),
+    ("translator-ru", "translator", "ru"),
+    ("trainer", "trainer", None),
+]
+
+
+def _secretariat_group():
+    group, _created = Group.objects.get_or_create(name="secretariat")
+    permissions = Permission.objects.filter(content_type__app_label__in=["curriculum", "exports"])
+    group.permissions.set(permissions)
+    return group
+
+
+@transaction.atomic
+def demo_users(partners):
+    User = get_user_model()
+    secretariat = _secretariat_group()
+    created = []
+    for username, persona, scope in DEMO_USERS:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(username=username, email=f"{username}@example.org")
+            user.set_password(DEMO_PASSWORD)
+            created.append(username)
+        user.is_superuser = persona == "superuser"
+        user.is_staff = persona in {"superuser", "secretariat"}
+        user.save()
+        if persona == "secretariat":
+            user.groups.add(secretariat)
+        elif persona == "partner":
+            PartnerMembership.objects.get_or_create(user=user, partner=partners[scope])
+        elif persona == "translator":
+            group, _created = Group.objects.get_or_create(name=f"translators-{scope}")
+            user.groups.add(group)
+    return created
+
+
+@transaction.atomic
+def demo_load():
+    """Load (or refresh) the demo curricula, partners and persona logins; running it twice changes nothing."""
+    curricula = [
+        curriculum_import(data=curriculum_data(DEMO_DIR / name), change_note="Demo content") for name in CURRICULUM_DIRS
+    ]
+    partners = _load_partners()
+    users = demo_users(partners)
+    return {"curricula": curricula, "partners": partners, "new_users": users}

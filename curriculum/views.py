@@ -1,0 +1,57 @@
+from django.conf import settings
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language
+
+from exports.forms import EditionExportForm
+
+from .models import Curriculum, Partner
+from .services import edition_resolve
+
+
+def _visible_curriculum(request, slug):
+    curriculum = get_object_or_404(Curriculum, slug=slug)
+    if not curriculum.is_published and not request.user.is_staff:
+        raise Http404
+    return curriculum
+
+
+def catalogue(request):
+    curricula = Curriculum.objects.filter(is_published=True).order_by("slug")
+    return render(request, "curriculum/catalogue.html", {"curricula": curricula})
+
+
+def curriculum_detail(request, slug):
+    curriculum = _visible_curriculum(request, slug)
+    language = get_language()
+    edition = edition_resolve(curriculum=curriculum, language=language, draft=not curriculum.is_published)
+    form = EditionExportForm(initial={"language": language, "curriculum": curriculum.slug})
+    partners = Partner.objects.filter(parent__isnull=True).prefetch_related("affiliates")
+    return render(
+        request,
+        "curriculum/curriculum_detail.html",
+        {"curriculum": curriculum, "edition": edition, "form": form, "partners": partners},
+    )
+
+
+def module_detail(request, slug, module_slug):
+    curriculum = _visible_curriculum(request, slug)
+    edition = edition_resolve(curriculum=curriculum, language=get_language(), draft=not curriculum.is_published)
+    modules = edition.modules
+    for index, module in enumerate(modules):
+        if module.slug == module_slug:
+            break
+    else:
+        raise Http404
+    return render(
+        request,
+        "curriculum/module_detail.html",
+        {
+            "curriculum": curriculum,
+            "edition": edition,
+            "module": module,
+            "previous": modules[index - 1] if index > 0 else None,
+            "next": modules[index + 1] if index + 1 < len(modules) else None,
+            "rtl_languages": settings.RTL_LANGUAGES,
+        },
+    )

@@ -1,0 +1,232 @@
+"""Services of the export pipeline: request an edition's PDF, render it, recover stalled jobs."""
+
+import hashlib
+import json
+import logging
+import os
+import tempfile
+import time
+from datetime import timedelta
+from functools import lru_cache
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as BrokerError
+
+from curriculum.services import edition_resolve
+
+from . import rendering
+from .models import ExportJob
+
+logger = logging.getLogger(__name__)
+MAX_ATTEMPTS = 3
+
+
+class ExportError(Exception):
+    """An expected failure of an export, shown to the user as it is."""
+
+
+class EditionNotAvailable(ExportError):
+    pass
+
+
+@lru_cache(maxsize=1)
+def _renderer_fingerprint():
+    # Computed once per process: a deploy restarts processes, and it hashes font files.
+    return rendering.renderer_fingerprint()
+
+
+def export_fingerprint(edition, profile):
+    payload = [edition.content_digest(), edition.language, profile, _renderer_fingerprint()]
+    return hashlib.sha256(json.dumps(payload).encode()).hexdigest()
+
+
+def export_request(*, curriculum, language, partner=None, profile=ExportJob.Profile.A4, enqueue=True):
+    """The job for this edition's PDF: an existing one if the same content was asked for before, else a new queued one.
+
+    With `enqueue=False` the caller renders the job itself (the CLI's --inline).
+    """
+    if not curriculum.is_published:
+        raise EditionNotAvailable(_("This curriculum is not published yet."))
+    if language not in settings.LANGUAGE_CODES:
+        raise EditionNotAvailable(_("This language is not offered."))
+    edition = edition_resolve(curriculum=curriculum, language=language, partner=partner)
+    if not edition.modules:
+        raise EditionNotAvailable(_("This edition has no published modules yet."))
+    fingerprint = export_fingerprint(edition, profile)
+    job = ExportJob.objects.filter(fingerprint=fingerprint).first()
+    if job is None:
+        try:
+            with transaction.atomic():
+                job = ExportJob.objects.create(
+                    fingerprint=fingerprint,
+                    curriculum=curriculum,
+                    partner=partner,
+                    language=language,
+                    profile=profile,
+                    module_versions=edition.version_ids,
+                )
+        except IntegrityError:
+            # Someone asked for the same edition at the same moment: share their job.
+            return ExportJob.objects.get(fingerprint=fingerprint)
+        if enqueue:
+            export_job_enqueue(job=job)
+        return job
+    ExportJob.objects.filter(pk=job.pk).update(requested_count=F("requested_count") + 1)
+    if job.status == ExportJob.Status.FAILED and job.attempts < MAX_ATTEMPTS:
+        ExportJob.objects.filter(pk=job.pk, status=ExportJob.Status.FAILED).update(
+            status=ExportJob.Status.QUEUED, stage=ExportJob.Stage.WAITING, progress=0, error=""
+        )
+        job.refresh_from_db()
+        if enqueue:
+            export_job_enqueue(job=job)
+    elif job.status == ExportJob.Status.DONE and not default_storage.exists(job.file.name):
+        # The file went missing (storage wiped): render it again rather than serve a 404.
+        ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.QUEUED, stage=ExportJob.Stage.WAITING, progress=0)
+        job.refresh_from_db()
+        if enqueue:
+            export_job_enqueue(job=job)
+    return job
+
+
+def export_job_enqueue(*, job):
+    """Send the job to the PDF queue once the transaction that created it commits."""
+    transaction.on_commit(lambda: _send_to_queue(job.pk))
+
+
+def _send_to_queue(job_id):
+    from .tasks import render_export
+
+    try:
+        render_export.apply_async(args=[str(job_id)], queue="pdf")
+    except (BrokerError, OSError) as error:
+        # Redis is down: keep the job; the sweeper sends it again when the queue is back.
+        logger.warning("export %s could not be queued: %s", job_id, error)
+        ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.QUEUED).update(
+            stage=ExportJob.Stage.QUEUE_DOWN, enqueued_at=None
+        )
+        return False
+    ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.QUEUED).update(
+        stage=ExportJob.Stage.WAITING, enqueued_at=timezone.now()
+    )
+    return True
+
+
+def _set_stage(job_id, stage, progress):
+    ExportJob.objects.filter(pk=job_id).update(stage=stage, progress=progress)
+
+
+def _store_pdf(name, data):
+    """Write the PDF under its final name atomically: a reader never sees half a file."""
+    if hasattr(default_storage, "path"):
+        path = default_storage.path(name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        handle, temp_path = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".partial-", suffix=".pdf")
+        try:
+            with os.fdopen(handle, "wb") as temp_file:
+                temp_file.write(data)
+                temp_file.flush()
+                os.fsync(temp_file.fileno())
+            os.replace(temp_path, path)
+        except BaseException:
+            if os.path.exists(temp_path):
+                os.unlink(temp_path)
+            raise
+        return name
+    from django.core.files.base import ContentFile
+
+    if default_storage.exists(name):
+        default_storage.delete(name)
+    return default_storage.save(name, ContentFile(data))
+
+
+def export_job_render(*, job_id):
+    """Render a queued job's PDF and store it; the job row records every step and the outcome."""
+    claimed = ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.QUEUED).update(
+        status=ExportJob.Status.RUNNING,
+        stage=ExportJob.Stage.RESOLVING,
+        progress=5,
+        started_at=timezone.now(),
+        attempts=F("attempts") + 1,
+    )
+    if not claimed:
+        logger.info("export %s is not queued any more; nothing to do", job_id)
+        return None
+    job = ExportJob.objects.select_related("curriculum", "partner").get(pk=job_id)
+    started = time.perf_counter()
+    try:
+        edition = edition_resolve(
+            curriculum=job.curriculum, language=job.language, partner=job.partner, version_ids=job.module_versions
+        )
+        html = rendering.edition_html(edition, profile=job.profile)
+        _set_stage(job.pk, ExportJob.Stage.LAYOUT, 15)
+        result = rendering.html_to_pdf(
+            html,
+            title=edition.title,
+            on_stage=lambda stage, progress: _set_stage(job.pk, ExportJob.Stage.WRITING, progress),
+        )
+        name = _store_pdf(job.storage_name(), result.pdf)
+    except Exception as error:
+        logger.exception("export %s failed", job_id)
+        message = str(error) if isinstance(error, ExportError) else _("The PDF could not be rendered: %(error)s") % {
+            "error": type(error).__name__
+        }
+        export_job_fail(job_id=job.pk, message=message)
+        raise
+    report = {
+        "warnings": result.warnings,
+        "refused_urls": result.refused_urls,
+        "fallback_languages": edition.fallback_languages,
+        "fallback_blocks": [
+            f"{module.slug}/{block.key}:{block.language}" for module in edition.modules for block in module.blocks if block.is_fallback
+        ],
+        "layout_seconds": round(result.layout_seconds, 3),
+        "write_seconds": round(result.write_seconds, 3),
+    }
+    ExportJob.objects.filter(pk=job.pk).update(
+        status=ExportJob.Status.DONE,
+        stage=ExportJob.Stage.STORED,
+        progress=100,
+        file=name,
+        file_size=len(result.pdf),
+        page_count=result.page_count,
+        report=report,
+        error="",
+        finished_at=timezone.now(),
+        render_seconds=round(time.perf_counter() - started, 3),
+    )
+    return name
+
+
+def export_job_fail(*, job_id, message):
+    """Mark a job failed with a message for the person who asked for it."""
+    ExportJob.objects.filter(pk=job_id).exclude(status=ExportJob.Status.DONE).update(
+        status=ExportJob.Status.FAILED, stage=ExportJob.Stage.FAILED, error=message[:2000], finished_at=timezone.now()
+    )
+
+
+def export_jobs_recover(*, now=None):
+    """Re-send jobs the queue lost (Redis was down) and settle jobs whose worker died mid-render."""
+    now = now or timezone.now()
+    requeue_before = now - timedelta(seconds=settings.EXPORT_REQUEUE_AFTER_SECONDS)
+    lost = ExportJob.objects.filter(status=ExportJob.Status.QUEUED).filter(
+        enqueued_at__isnull=True, created_at__lt=now - timedelta(seconds=5)
+    ) | ExportJob.objects.filter(status=ExportJob.Status.QUEUED, enqueued_at__lt=requeue_before)
+    resent = sum(1 for job_id in lost.values_list("pk", flat=True) if _send_to_queue(job_id))
+    # A running job older than the hard time limit lost its worker (killed, out of memory).
+    dead_before = now - timedelta(seconds=settings.PDF_TIME_LIMIT + 30)
+    dead = ExportJob.objects.filter(status=ExportJob.Status.RUNNING, started_at__lt=dead_before)
+    retried = dead.filter(attempts__lt=MAX_ATTEMPTS).update(
+        status=ExportJob.Status.QUEUED, stage=ExportJob.Stage.WAITING, progress=0, enqueued_at=None
+    )
+    failed = dead.update(
+        status=ExportJob.Status.FAILED,
+        stage=ExportJob.Stage.FAILED,
+        error=_("The renderer stopped several times on this edition; the secretariat has been told."),
+        finished_at=now,
+    )
+    return {"resent": resent, "retried": retried, "failed": failed}

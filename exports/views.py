@@ -1,0 +1,86 @@
+from django.conf import settings
+from django.contrib import messages
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from curriculum.models import Curriculum
+
+from .forms import EditionExportForm
+from .models import ExportJob
+from .services import ExportError, export_request
+
+
+@require_POST
+def request_export(request):
+    form = EditionExportForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
+        return redirect("curriculum:catalogue")
+    curriculum = get_object_or_404(Curriculum, slug=form.cleaned_data["curriculum"], is_published=True)
+    try:
+        job = export_request(
+            curriculum=curriculum,
+            language=form.cleaned_data["language"],
+            partner=form.cleaned_data["partner"],
+            profile=form.cleaned_data["profile"],
+        )
+    except ExportError as error:
+        messages.error(request, str(error))
+        return redirect(curriculum)
+    return redirect(job)
+
+
+def _job(job_id):
+    return get_object_or_404(
+        ExportJob.objects.select_related("curriculum", "partner"), pk=job_id, curriculum__is_published=True
+    )
+
+
+@require_GET
+def job_detail(request, job_id):
+    return render(request, "exports/job_detail.html", {"job": _job(job_id)})
+
+
+@require_GET
+def job_status(request, job_id):
+    job = _job(job_id)
+    return JsonResponse(
+        {
+            "status": job.status,
+            "status_label": job.get_status_display(),
+            "stage": job.stage,
+            "stage_label": job.get_stage_display(),
+            "progress": job.progress,
+            "error": job.error,
+            "page_count": job.page_count,
+            "file_size": job.file_size,
+            "download_url": request.build_absolute_uri(job.get_absolute_url() + "download/")
+            if job.status == ExportJob.Status.DONE
+            else None,
+        },
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+@require_GET
+def job_download(request, job_id):
+    job = _job(job_id)
+    if job.status != ExportJob.Status.DONE or not job.file:
+        raise Http404
+    prefix = getattr(settings, "EXPORTS_X_ACCEL_PREFIX", None)
+    if prefix:
+        # nginx sends the bytes (and handles Range) once the app has said yes.
+        response = HttpResponse(content_type="application/pdf")
+        response["X-Accel-Redirect"] = prefix + job.file.name
+        response["Content-Disposition"] = f'attachment; filename="{job.download_filename()}"'
+        return response
+    if not default_storage.exists(job.file.name):
+        raise Http404
+    return FileResponse(
+        default_storage.open(job.file.name, "rb"),
+        as_attachment=True,
+        filename=job.download_filename(),
+        content_type="application/pdf",
+    )
