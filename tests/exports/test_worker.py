@@ -1,0 +1,51 @@
+"""The pipeline end to end with real parts: a web request, Redis, a `celery worker` process, WeasyPrint, poppler."""
+
+import pytest
+from django.core.files.storage import default_storage
+from django.urls import reverse
+
+from exports.models import ExportJob
+from tests.conftest import wait_for
+from tests.pdf import pdf_fonts, pdf_info, pdf_text
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+
+def _finished(job_id):
+    job = ExportJob.objects.get(pk=job_id)
+    return job if job.is_finished else None
+
+
+def test_a_worker_renders_the_requested_edition_and_a_second_request_reuses_it(client, handbook, pdf_worker):
+    response = client.post(reverse("exports:request"), {"curriculum": handbook.slug, "language": "ar", "profile": "a4"})
+    job = ExportJob.objects.get()
+    assert response["Location"] == job.get_absolute_url()
+
+    job = wait_for(lambda: _finished(job.pk))
+    assert job.status == ExportJob.Status.DONE, job.error or pdf_worker.log()[-2000:]
+    assert job.attempts == 1
+    path = default_storage.path(job.file.name)
+    text = pdf_text(path)
+    assert "القيادة نحو الخيارات" in text
+    assert "Speak clearly" in text  # the untranslated handout falls back to English
+    fonts = [font["name"] for font in pdf_fonts(path)]
+    assert any("NotoNaskhArabic" in name.replace("-", "") for name in fonts)
+    assert pdf_info(path)["Pages"] == "5"
+    assert f"Task exports.tasks.render_export[" in pdf_worker.log()
+
+    again = client.post(reverse("exports:request"), {"curriculum": handbook.slug, "language": "ar", "profile": "a4"})
+    assert again["Location"] == job.get_absolute_url()
+    status = client.get(reverse("exports:status", args=[job.pk])).json()
+    assert status["status"] == "done"
+    job.refresh_from_db()
+    assert job.attempts == 1 and job.requested_count == 2
+    assert pdf_worker.log().count("exports.tasks.render_export[") == 2  # received + succeeded, once
+
+
+def test_the_command_line_export_goes_through_the_worker(handbook, pdf_worker, tmp_path, capsys):
+    from django.core.management import call_command
+
+    output = tmp_path / "manual.pdf"
+    call_command("export_edition", curriculum=handbook.slug, language="ru", output=str(output))
+    assert "Расставьте стулья по кругу." in pdf_text(output)
+    assert "exports.tasks.render_export[" in pdf_worker.log()

@@ -1,0 +1,23 @@
+"""Reading real PDFs back with poppler's tools."""
+
+import subprocess
+
+
+def pdf_text(path, first=None, last=None):
+    args = ["pdftotext", "-enc", "UTF-8"]
+    if first:
+        args += ["-f", str(first)]
+    if last:
+        args += ["-l", str(last)]
+    return subprocess.run([*args, str(path), "-"], check=True, capture_output=True, text=True).stdout
+
+
+def pdf_fonts(path):
+    out = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True, text=True).stdout
+    rows = out.splitlines()[2:]
+    return [{"name": row.split()[0], "embedded": row.split()[-5] == "yes"} for row in rows if row.strip()]
+
+
+def pdf_info(path):
+    out = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True, text=True).stdout
+    return {key.strip(): value.strip() for key, value in (line.split(":", 1) for line in out.splitlines() if ":" in line)}
