@@ -166,12 +166,21 @@ class ResolvedEdition:
     title: str
     title_language: str
     description: str
+    description_language: str
     modules: list
     draft: bool = False
 
     @property
     def direction(self):
         return language_direction(self.language)
+
+    @property
+    def title_direction(self):
+        return language_direction(self.title_language)
+
+    @property
+    def description_direction(self):
+        return language_direction(self.description_language)
 
     @property
     def version_ids(self):
@@ -264,7 +273,7 @@ def edition_resolve(*, curriculum, language, partner=None, version_ids=None, dra
         resolved = [_resolve_module(version.snapshot, language, version) for version in versions]
         resolved.sort(key=lambda module: (module.position, module.slug))
     title, title_language = pick(translations_of(curriculum, "title"), language)
-    description, _description_language = pick(translations_of(curriculum, "description"), language)
+    description, description_language = pick(translations_of(curriculum, "description"), language)
     return ResolvedEdition(
         curriculum=curriculum,
         partner=partner,
@@ -272,6 +281,7 @@ def edition_resolve(*, curriculum, language, partner=None, version_ids=None, dra
         title=title,
         title_language=title_language,
         description=description,
+        description_language=description_language,
         modules=resolved,
         draft=draft,
     )
