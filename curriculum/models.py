@@ -7,9 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 class Curriculum(models.Model):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    source_language = models.CharField(
-        _("source language"), max_length=8, choices=settings.LANGUAGES, default="en"
-    )
+    source_language = models.CharField(_("source language"), max_length=8, choices=settings.LANGUAGES, default="en")
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     is_published = models.BooleanField(
@@ -49,9 +47,7 @@ class Module(models.Model):
 
     class Meta:
         ordering = ["curriculum", "position", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["curriculum", "slug"], name="module_slug_unique_in_curriculum")
-        ]
+        constraints = [models.UniqueConstraint(fields=["curriculum", "slug"], name="module_slug_unique_in_curriculum")]
         verbose_name = _("module")
         verbose_name_plural = _("modules")
 
@@ -174,7 +170,9 @@ class PartnerMembership(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="partner_memberships", verbose_name=_("user")
     )
-    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("partner"))
+    partner = models.ForeignKey(
+        Partner, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("partner")
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "partner"], name="membership_unique")]

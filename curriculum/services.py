@@ -251,9 +251,7 @@ def published_versions(curriculum, version_ids=None):
     """The latest published version of each module (or exactly the pinned ones), in one query."""
     if version_ids is not None:
         return ModuleVersion.objects.filter(pk__in=version_ids, module__curriculum=curriculum)
-    latest_number = (
-        ModuleVersion.objects.filter(module=OuterRef("module")).order_by("-number").values("number")[:1]
-    )
+    latest_number = ModuleVersion.objects.filter(module=OuterRef("module")).order_by("-number").values("number")[:1]
     return ModuleVersion.objects.filter(module__curriculum=curriculum, number=Subquery(latest_number))
 
 
@@ -265,9 +263,7 @@ def edition_resolve(*, curriculum, language, partner=None, version_ids=None, dra
     """
     if draft:
         modules = curriculum.modules.order_by("position", "id").prefetch_related("blocks")
-        resolved = [
-            _resolve_module(module_snapshot(module, module.blocks.all()), language) for module in modules
-        ]
+        resolved = [_resolve_module(module_snapshot(module, module.blocks.all()), language) for module in modules]
     else:
         versions = published_versions(curriculum, version_ids)
         resolved = [_resolve_module(version.snapshot, language, version) for version in versions]
@@ -315,13 +311,16 @@ class _Validator:
         if value is None and not required:
             return {}
         if not isinstance(value, dict):
-            self.fail(path, _("must be an object of texts by language code, such as {\"en\": \"…\"}"))
+            self.fail(path, _('must be an object of texts by language code, such as {"en": "…"}'))
             return {}
         clean = {}
         for code, text in value.items():
             where = f"{path}.{code}"
             if code not in settings.LANGUAGE_CODES:
-                self.fail(where, _("unknown language code; configured: %(codes)s") % {"codes": ", ".join(settings.LANGUAGE_CODES)})
+                self.fail(
+                    where,
+                    _("unknown language code; configured: %(codes)s") % {"codes": ", ".join(settings.LANGUAGE_CODES)},
+                )
                 continue
             if not isinstance(text, str):
                 self.fail(where, _("must be a text"))
@@ -334,7 +333,9 @@ class _Validator:
                 continue
             problems = disallowed_markup(text) if markdown else (["<…>"] if re.search(r"<[a-zA-Z!/]", text) else [])
             if problems:
-                self.fail(where, _("contains markup that is not allowed: %(markup)s") % {"markup": ", ".join(problems[:5])})
+                self.fail(
+                    where, _("contains markup that is not allowed: %(markup)s") % {"markup": ", ".join(problems[:5])}
+                )
                 continue
             clean[code] = text
         if required and not clean:
@@ -375,7 +376,9 @@ def curriculum_validate(data):
                 v.fail(f"{path}.slug", _("'%(slug)s' appears twice") % {"slug": module["slug"]})
             seen_modules.add(module["slug"])
         duration = module.get("duration_minutes")
-        if duration is not None and (not isinstance(duration, int) or isinstance(duration, bool) or not 0 < duration <= 10000):
+        if duration is not None and (
+            not isinstance(duration, int) or isinstance(duration, bool) or not 0 < duration <= 10000
+        ):
             v.fail(f"{path}.duration_minutes", _("must be a whole number of minutes"))
         clean_module = {
             "slug": module.get("slug"),
@@ -474,7 +477,11 @@ def curriculum_export(*, curriculum):
                 "duration_minutes": module.duration_minutes,
                 **{name: translations_of(module, name) for name in MODULE_FIELDS},
                 "blocks": [
-                    {"key": block.key, "kind": block.kind, **{name: translations_of(block, name) for name in BLOCK_FIELDS}}
+                    {
+                        "key": block.key,
+                        "kind": block.kind,
+                        **{name: translations_of(block, name) for name in BLOCK_FIELDS},
+                    }
                     for block in module.blocks.all()
                 ],
             }

@@ -38,11 +38,10 @@ def module_detail(request, slug, module_slug):
     curriculum = _visible_curriculum(request, slug)
     edition = edition_resolve(curriculum=curriculum, language=get_language(), draft=not curriculum.is_published)
     modules = edition.modules
-    for index, module in enumerate(modules):
-        if module.slug == module_slug:
-            break
-    else:
+    index = next((i for i, module in enumerate(modules) if module.slug == module_slug), None)
+    if index is None:
         raise Http404
+    module = modules[index]
     return render(
         request,
         "curriculum/module_detail.html",

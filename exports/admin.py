@@ -5,7 +5,17 @@ from .models import ExportJob
 
 @admin.register(ExportJob)
 class ExportJobAdmin(admin.ModelAdmin):
-    list_display = ("curriculum", "partner", "language", "profile", "status", "progress", "page_count", "render_seconds", "created_at")
+    list_display = (
+        "curriculum",
+        "partner",
+        "language",
+        "profile",
+        "status",
+        "progress",
+        "page_count",
+        "render_seconds",
+        "created_at",
+    )
     list_filter = ("status", "language", "profile")
     readonly_fields = [field.name for field in ExportJob._meta.fields]
 

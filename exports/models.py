@@ -17,7 +17,10 @@ class ExportJob(models.Model):
 
     class Stage(models.TextChoices):
         WAITING = "waiting", _("Waiting for a free worker")
-        QUEUE_DOWN = "queue_down", _("The rendering queue is unavailable; your request is kept and will start when it is back")
+        QUEUE_DOWN = (
+            "queue_down",
+            _("The rendering queue is unavailable; your request is kept and will start when it is back"),
+        )
         RESOLVING = "resolving", _("Gathering the edition's content")
         LAYOUT = "layout", _("Laying out pages")
         WRITING = "writing", _("Writing the PDF")

@@ -86,7 +86,9 @@ def export_request(*, curriculum, language, partner=None, profile=ExportJob.Prof
             export_job_enqueue(job=job)
     elif job.status == ExportJob.Status.DONE and not default_storage.exists(job.file.name):
         # The file went missing (storage wiped): render it again rather than serve a 404.
-        ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.QUEUED, stage=ExportJob.Stage.WAITING, progress=0)
+        ExportJob.objects.filter(pk=job.pk).update(
+            status=ExportJob.Status.QUEUED, stage=ExportJob.Stage.WAITING, progress=0
+        )
         job.refresh_from_db()
         if enqueue:
             export_job_enqueue(job=job)
@@ -172,9 +174,11 @@ def export_job_render(*, job_id):
         name = _store_pdf(job.storage_name(), result.pdf)
     except Exception as error:
         logger.exception("export %s failed", job_id)
-        message = str(error) if isinstance(error, ExportError) else _("The PDF could not be rendered: %(error)s") % {
-            "error": type(error).__name__
-        }
+        message = (
+            str(error)
+            if isinstance(error, ExportError)
+            else _("The PDF could not be rendered: %(error)s") % {"error": type(error).__name__}
+        )
         export_job_fail(job_id=job.pk, message=message)
         raise
     report = {
@@ -182,7 +186,10 @@ def export_job_render(*, job_id):
         "refused_urls": result.refused_urls,
         "fallback_languages": edition.fallback_languages,
         "fallback_blocks": [
-            f"{module.slug}/{block.key}:{block.language}" for module in edition.modules for block in module.blocks if block.is_fallback
+            f"{module.slug}/{block.key}:{block.language}"
+            for module in edition.modules
+            for block in module.blocks
+            if block.is_fallback
         ],
         "layout_seconds": round(result.layout_seconds, 3),
         "write_seconds": round(result.write_seconds, 3),

@@ -122,7 +122,11 @@ VALID = {
             "title": {"en": "One"},
             "summary": {"en": "First."},
             "blocks": [
-                {"kind": "scenario", "title": {"en": "Story"}, "body": {"en": "Amina *speaks*.", "fa": "امینه سخن می‌گوید."}}
+                {
+                    "kind": "scenario",
+                    "title": {"en": "Story"},
+                    "body": {"en": "Amina *speaks*.", "fa": "امینه سخن می‌گوید."},
+                }
             ],
         }
     ],

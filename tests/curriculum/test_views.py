@@ -22,7 +22,9 @@ def test_the_catalogue_lists_published_curricula_in_the_page_language(client, ha
     assert "القيادة نحو الخيارات" in response.content.decode()
 
 
-@pytest.mark.parametrize(("language", "direction"), [("ar", "rtl"), ("fa", "rtl"), ("ur", "rtl"), ("ru", "ltr"), ("ha", "ltr")])
+@pytest.mark.parametrize(
+    ("language", "direction"), [("ar", "rtl"), ("fa", "rtl"), ("ur", "rtl"), ("ru", "ltr"), ("ha", "ltr")]
+)
 def test_every_configured_language_is_served_with_its_direction(client, handbook, language, direction):
     response = client.get(f"/{language}/curricula/{handbook.slug}/")
     assert response.status_code == 200

@@ -64,9 +64,9 @@ def test_the_job_is_queued_only_after_the_request_commits(handbook, django_captu
 
 
 def test_when_the_queue_is_down_the_request_is_kept_and_the_user_told(handbook, django_capture_on_commit_callbacks):
-    with mock.patch("exports.tasks.render_export.apply_async", side_effect=OperationalError("Connection refused")):
-        with django_capture_on_commit_callbacks(execute=True):
-            job = services.export_request(curriculum=handbook, language="en")
+    down = mock.patch("exports.tasks.render_export.apply_async", side_effect=OperationalError("Connection refused"))
+    with down, django_capture_on_commit_callbacks(execute=True):
+        job = services.export_request(curriculum=handbook, language="en")
     job.refresh_from_db()
     assert job.status == ExportJob.Status.QUEUED
     assert job.stage == ExportJob.Stage.QUEUE_DOWN

@@ -31,7 +31,7 @@ def test_a_worker_renders_the_requested_edition_and_a_second_request_reuses_it(c
     fonts = [font["name"] for font in pdf_fonts(path)]
     assert any("NotoNaskhArabic" in name.replace("-", "") for name in fonts)
     assert pdf_info(path)["Pages"] == "5"
-    assert f"Task exports.tasks.render_export[" in pdf_worker.log()
+    assert "Task exports.tasks.render_export[" in pdf_worker.log()
 
     again = client.post(reverse("exports:request"), {"curriculum": handbook.slug, "language": "ar", "profile": "a4"})
     assert again["Location"] == job.get_absolute_url()

@@ -33,9 +33,7 @@ class Command(BaseCommand):
                 f"{path} is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}; nothing was imported."
             ) from error
         try:
-            curriculum = curriculum_import(
-                data=data, publish=not options["draft"], change_note=options["change_note"]
-            )
+            curriculum = curriculum_import(data=data, publish=not options["draft"], change_note=options["change_note"])
         except CurriculumImportError as error:
             raise CommandError(f"{path} was refused; nothing was imported:\n{error}") from error
         modules = curriculum.modules.count()

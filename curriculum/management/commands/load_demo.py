@@ -12,7 +12,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if not settings.DEBUG and not options["force"]:
-            raise CommandError("The demo has well-known passwords: refusing with DEBUG off (use --force on a test site).")
+            raise CommandError(
+                "The demo has well-known passwords: refusing with DEBUG off (use --force on a test site)."
+            )
         result = demo_load()
         for curriculum in result["curricula"]:
             self.stdout.write(f"Curriculum '{curriculum.slug}': {curriculum.modules.count()} modules, published.")
