@@ -180,3 +180,9 @@ def wait_for(predicate, timeout=90, interval=0.25):
             return value
         time.sleep(interval)
     raise AssertionError(f"condition not met within {timeout} s")
+
+
+def pytest_report_header(config):
+    from django.db import connection
+
+    return f"database: {connection.vendor} · broker: {settings.CELERY_BROKER_URL}"
