@@ -58,13 +58,13 @@ def main():
     demo_load()
     curriculum = Curriculum.objects.get(slug="leading-to-choices")
     print(f"WeasyPrint {weasyprint.__version__}, median of {args.repeat} runs, work dir {WORK}\n")
+    base_url = rendering.static_dirs()[0].resolve().as_uri() + "/"
     header = f"{'lang':5} {'pages':>5} {'KB':>6} {'KB/page':>7} {'plain s':>8} {'pipeline s':>10} {'overhead':>8} {'serve again ms':>14} {'speed-up':>9}"
     print(header)
     print("-" * len(header))
     for language in args.languages.split(","):
         edition = edition_resolve(curriculum=curriculum, language=language)
         html = rendering.edition_html(edition)
-        base_url = rendering.static_dirs()[0].resolve().as_uri() + "/"
         plain, pdf = timed(lambda html=html: weasyprint.HTML(string=html, base_url=base_url).write_pdf(), args.repeat)
 
         def pipeline(language=language):
