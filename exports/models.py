@@ -27,6 +27,9 @@ class ExportJob(models.Model):
         STORED = "stored", _("Ready to download")
         FAILED = "failed", _("Failed")
 
+    class Kind(models.TextChoices):
+        MANUAL = "manual", _("Facilitator manual")
+
     class Profile(models.TextChoices):
         A4 = "a4", _("A4")
         LETTER = "letter", _("US Letter")
@@ -36,8 +39,16 @@ class ExportJob(models.Model):
     # sha256 of the resolved content, language, partner, profile and renderer
     # versions: identical requests share one job and one render.
     fingerprint = models.CharField(_("fingerprint"), max_length=64, unique=True)
+    kind = models.CharField(_("document"), max_length=24, choices=Kind.choices, default=Kind.MANUAL)
+    # Whatever else a document kind needs to be rebuilt (a module slug, a year...).
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
     curriculum = models.ForeignKey(
-        "curriculum.Curriculum", on_delete=models.CASCADE, related_name="export_jobs", verbose_name=_("curriculum")
+        "curriculum.Curriculum",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="export_jobs",
+        verbose_name=_("curriculum"),
     )
     partner = models.ForeignKey(
         "curriculum.Partner",
@@ -74,8 +85,7 @@ class ExportJob(models.Model):
         verbose_name_plural = _("export jobs")
 
     def __str__(self):
-        partner = self.partner.slug if self.partner_id else "core"
-        return f"{self.curriculum.slug}/{partner}/{self.language} ({self.get_status_display()})"
+        return f"{self.download_filename()} ({self.get_status_display()})"
 
     def get_absolute_url(self):
         return reverse("exports:job", kwargs={"job_id": self.id})
@@ -89,5 +99,10 @@ class ExportJob(models.Model):
         return f"{settings.EXPORTS_STORAGE_DIR}/{self.fingerprint[:2]}/{self.fingerprint}.pdf"
 
     def download_filename(self):
-        parts = [self.curriculum.slug, self.partner.slug if self.partner_id else "core", self.language]
+        parts = [self.curriculum.slug if self.curriculum_id else self.kind]
+        if self.curriculum_id:
+            parts.append(self.partner.slug if self.partner_id else "core")
+        if self.kind != self.Kind.MANUAL:
+            parts += [self.kind, *(str(value) for value in self.params.values())]
+        parts.append(self.language)
         return "-".join(parts) + ".pdf"

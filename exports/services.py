@@ -19,7 +19,7 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from curriculum.services import edition_resolve
 
-from . import rendering
+from . import documents, rendering
 from .models import ExportJob
 
 logger = logging.getLogger(__name__)
@@ -40,9 +40,10 @@ def _renderer_fingerprint():
     return rendering.renderer_fingerprint()
 
 
-def export_fingerprint(edition, profile):
-    payload = [edition.content_digest(), edition.language, profile, _renderer_fingerprint()]
-    return hashlib.sha256(json.dumps(payload).encode()).hexdigest()
+def export_fingerprint(*, content_digest, language, profile, kind=ExportJob.Kind.MANUAL, params=None):
+    """One job per distinct document: content, language, paper, kind, parameters and renderer versions."""
+    payload = [content_digest, language, profile, kind, params or {}, _renderer_fingerprint()]
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
 def export_request(*, curriculum, language, partner=None, profile=ExportJob.Profile.A4, enqueue=True):
@@ -57,37 +58,38 @@ def export_request(*, curriculum, language, partner=None, profile=ExportJob.Prof
     edition = edition_resolve(curriculum=curriculum, language=language, partner=partner)
     if not edition.modules:
         raise EditionNotAvailable(_("This edition has no published modules yet."))
-    fingerprint = export_fingerprint(edition, profile)
+    fingerprint = export_fingerprint(content_digest=edition.content_digest(), language=language, profile=profile)
+    return export_job_for(
+        fingerprint=fingerprint,
+        enqueue=enqueue,
+        curriculum=curriculum,
+        partner=partner,
+        language=language,
+        profile=profile,
+        module_versions=edition.version_ids,
+    )
+
+
+def export_job_for(*, fingerprint, enqueue=True, **fields):
+    """The job with this fingerprint, created and queued if new, queued again if it failed or lost its file."""
     job = ExportJob.objects.filter(fingerprint=fingerprint).first()
     if job is None:
         try:
             with transaction.atomic():
-                job = ExportJob.objects.create(
-                    fingerprint=fingerprint,
-                    curriculum=curriculum,
-                    partner=partner,
-                    language=language,
-                    profile=profile,
-                    module_versions=edition.version_ids,
-                )
+                job = ExportJob.objects.create(fingerprint=fingerprint, **fields)
         except IntegrityError:
-            # Someone asked for the same edition at the same moment: share their job.
+            # Someone asked for the same document at the same moment: share their job.
             return ExportJob.objects.get(fingerprint=fingerprint)
         if enqueue:
             export_job_enqueue(job=job)
         return job
     ExportJob.objects.filter(pk=job.pk).update(requested_count=F("requested_count") + 1)
-    if job.status == ExportJob.Status.FAILED and job.attempts < MAX_ATTEMPTS:
-        ExportJob.objects.filter(pk=job.pk, status=ExportJob.Status.FAILED).update(
+    retry = job.status == ExportJob.Status.FAILED and job.attempts < MAX_ATTEMPTS
+    # A file that went missing (storage wiped) is rendered again rather than served as a 404.
+    lost = job.status == ExportJob.Status.DONE and not default_storage.exists(job.file.name)
+    if retry or lost:
+        ExportJob.objects.filter(pk=job.pk, status=job.status).update(
             status=ExportJob.Status.QUEUED, stage=ExportJob.Stage.WAITING, progress=0, error=""
-        )
-        job.refresh_from_db()
-        if enqueue:
-            export_job_enqueue(job=job)
-    elif job.status == ExportJob.Status.DONE and not default_storage.exists(job.file.name):
-        # The file went missing (storage wiped): render it again rather than serve a 404.
-        ExportJob.objects.filter(pk=job.pk).update(
-            status=ExportJob.Status.QUEUED, stage=ExportJob.Stage.WAITING, progress=0
         )
         job.refresh_from_db()
         if enqueue:
@@ -161,14 +163,11 @@ def export_job_render(*, job_id):
     job = ExportJob.objects.select_related("curriculum", "partner").get(pk=job_id)
     started = time.perf_counter()
     try:
-        edition = edition_resolve(
-            curriculum=job.curriculum, language=job.language, partner=job.partner, version_ids=job.module_versions
-        )
-        html = rendering.edition_html(edition, profile=job.profile)
+        source = documents.build(job)
         _set_stage(job.pk, ExportJob.Stage.LAYOUT, 15)
         result = rendering.html_to_pdf(
-            html,
-            title=edition.title,
+            source.html,
+            title=source.title,
             on_stage=lambda stage, progress: _set_stage(job.pk, ExportJob.Stage.WRITING, progress),
         )
         name = _store_pdf(job.storage_name(), result.pdf)
@@ -182,15 +181,9 @@ def export_job_render(*, job_id):
         export_job_fail(job_id=job.pk, message=message)
         raise
     report = {
+        **source.report,
         "warnings": result.warnings,
         "refused_urls": result.refused_urls,
-        "fallback_languages": edition.fallback_languages,
-        "fallback_blocks": [
-            f"{module.slug}/{block.key}:{block.language}"
-            for module in edition.modules
-            for block in module.blocks
-            if block.is_fallback
-        ],
         "layout_seconds": round(result.layout_seconds, 3),
         "write_seconds": round(result.write_seconds, 3),
     }
