@@ -7,12 +7,22 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .markup import disallowed_markup, markdown_to_html
-from .models import Block, Curriculum, Module, ModuleVersion, Partner
+from .models import (
+    Block,
+    BlockAdaptation,
+    Curriculum,
+    EditionVersion,
+    LocalBlock,
+    Module,
+    ModuleVersion,
+    Partner,
+)
 
 CURRICULUM_FIELDS = ("title", "description")
 MODULE_FIELDS = ("title", "topic", "summary")
@@ -101,6 +111,18 @@ def curriculum_publish(*, curriculum, user=None, change_note=""):
 
 
 # --- Resolving an edition ---------------------------------------------------------
+#
+# An edition is a stack of layers: the core's published module versions, then
+# each partner in the lineage (partner, then affiliate) applying its own layer
+# of adaptations (override / hide a block, add local blocks). Layers are plain
+# JSON (a published EditionVersion snapshot, or the live rows for a draft), so
+# resolving takes a constant number of queries however large the edition is.
+
+
+class Source(models.TextChoices):
+    CORE = "core", gettext_lazy("Core")
+    PARTNER = "partner", gettext_lazy("Partner")
+    AFFILIATE = "affiliate", gettext_lazy("Affiliate")
 
 
 @dataclass(frozen=True)
@@ -111,7 +133,11 @@ class ResolvedBlock:
     body: str
     language: str
     is_fallback: bool
-    source: str = "core"
+    source: str = Source.CORE
+    source_name: str = ""
+    source_version: int | None = None
+    adaptation: str = "inherited"  # inherited | override | local
+    is_stale: bool = False
 
     @property
     def direction(self):
@@ -120,6 +146,10 @@ class ResolvedBlock:
     @property
     def kind_label(self):
         return Block.Kind(self.kind).label
+
+    @property
+    def source_label(self):
+        return Source(self.source).label
 
     @cached_property
     def body_html(self):
@@ -140,6 +170,7 @@ class ResolvedModule:
     version_id: int | None
     version_number: int | None
     blocks: list = field(default_factory=list)
+    hidden: list = field(default_factory=list)
 
     @property
     def kind_label(self):
@@ -169,6 +200,7 @@ class ResolvedEdition:
     description_language: str
     modules: list
     draft: bool = False
+    edition_versions: dict = field(default_factory=dict)  # partner slug → published edition version number
 
     @property
     def direction(self):
@@ -201,9 +233,10 @@ class ResolvedEdition:
             "title": [self.title, self.description],
             "partner": [self.partner.slug, self.partner.name] if self.partner else None,
             "language": self.language,
+            "editions": self.edition_versions,
             "modules": [
                 [m.slug, m.kind, m.title, m.topic, m.summary, m.duration_minutes, m.version_id]
-                + [[b.key, b.kind, b.title, b.body, b.language] for b in m.blocks]
+                + [[b.key, b.kind, b.title, b.body, b.language, b.source, b.source_name] for b in m.blocks]
                 for m in self.modules
             ],
         }
@@ -211,26 +244,109 @@ class ResolvedEdition:
         return hashlib.sha256(encoded).hexdigest()
 
 
-def _resolve_module(snapshot, language, version=None):
+def upstream_text(block, source_language):
+    """The part of an upstream block whose change makes an adaptation of it stale."""
+    return {
+        "title": block["title"].get(source_language, ""),
+        "body": block["body"].get(source_language, ""),
+    }
+
+
+def _core_blocks(snapshot, version_number):
+    return [
+        {
+            "key": block["key"],
+            "kind": block["kind"],
+            "title": block.get("title", {}),
+            "body": block.get("body", {}),
+            "source": Source.CORE,
+            "source_name": "",
+            "source_version": version_number,
+            "adaptation": "inherited",
+            "stale": False,
+        }
+        for block in snapshot["blocks"]
+    ]
+
+
+def _apply_layer(module_slug, blocks, layer, *, source, source_name, version, source_language):
+    """One partner's layer over the upstream blocks of a module: (visible blocks, hidden blocks)."""
+    adaptations = layer.get("adaptations", {})
+    locals_by_anchor = {}
+    for local in sorted(layer.get("locals", {}).get(module_slug, []), key=lambda item: item.get("position", 0)):
+        locals_by_anchor.setdefault(local.get("after", ""), []).append(local)
+
+    def local_block(local):
+        return {
+            "key": local["key"],
+            "kind": local["kind"],
+            "title": local.get("title", {}),
+            "body": local.get("body", {}),
+            "source": source,
+            "source_name": source_name,
+            "source_version": version,
+            "adaptation": "local",
+            "stale": False,
+        }
+
+    visible = [local_block(local) for local in locals_by_anchor.pop("", [])]
+    hidden = []
+    for block in blocks:
+        adaptation = adaptations.get(f"{module_slug}/{block['key']}")
+        if adaptation is None:
+            visible.append(block)
+        else:
+            stale = adaptation.get("based_on") != upstream_text(block, source_language)
+            if adaptation["action"] == "hide":
+                hidden.append({**block, "stale": stale, "hidden_by": source_name})
+            else:
+                visible.append(
+                    {
+                        **block,
+                        "title": adaptation.get("title") or block["title"],
+                        "body": adaptation.get("body", {}),
+                        "source": source,
+                        "source_name": source_name,
+                        "source_version": version,
+                        "adaptation": "override",
+                        "stale": stale,
+                    }
+                )
+        visible.extend(local_block(local) for local in locals_by_anchor.pop(block["key"], []))
+    # Local blocks whose anchor left the upstream stay, at the end, rather than vanish.
+    for orphans in locals_by_anchor.values():
+        visible.extend(local_block(local) for local in orphans)
+    return visible, hidden
+
+
+def _pick_block(block, language):
+    body, body_language = pick(block["body"], language)
+    if not body and block["body"]:
+        # An override written only in languages off this chain: show it rather than nothing.
+        body_language, body = next(iter(block["body"].items()))
+    block_title, _title_language = pick(block["title"], body_language)
+    if not block_title:
+        block_title, _title_language = pick(block["title"], language)
+    return ResolvedBlock(
+        key=block["key"],
+        kind=block["kind"],
+        title=block_title,
+        body=body,
+        language=body_language,
+        is_fallback=body_language != language,
+        source=block["source"],
+        source_name=block["source_name"],
+        source_version=block["source_version"],
+        adaptation=block["adaptation"],
+        is_stale=block["stale"],
+    )
+
+
+def _resolve_module(snapshot, language, version=None, layers=(), source_language="en"):
     title, title_language = pick(snapshot["title"], language)
     summary, summary_language = pick(snapshot.get("summary", {}), language)
     topic, _topic_language = pick(snapshot.get("topic", {}), language)
-    blocks = []
-    for block in snapshot["blocks"]:
-        body, body_language = pick(block.get("body", {}), language)
-        block_title, _title_language = pick(block.get("title", {}), body_language)
-        if not block_title:
-            block_title, _title_language = pick(block.get("title", {}), language)
-        blocks.append(
-            ResolvedBlock(
-                key=block["key"],
-                kind=block["kind"],
-                title=block_title,
-                body=body,
-                language=body_language,
-                is_fallback=body_language != language,
-            )
-        )
+    blocks, hidden = module_raw_blocks(snapshot, version.number if version else None, layers, source_language)
     return ResolvedModule(
         slug=snapshot["slug"],
         kind=snapshot["kind"],
@@ -243,7 +359,8 @@ def _resolve_module(snapshot, language, version=None):
         summary_language=summary_language,
         version_id=version.pk if version else None,
         version_number=version.number if version else None,
-        blocks=blocks,
+        blocks=[_pick_block(block, language) for block in blocks],
+        hidden=[_pick_block(block, language) for block in hidden],
     )
 
 
@@ -251,22 +368,87 @@ def published_versions(curriculum, version_ids=None):
     """The latest published version of each module (or exactly the pinned ones), in one query."""
     if version_ids is not None:
         return ModuleVersion.objects.filter(pk__in=version_ids, module__curriculum=curriculum)
-    latest_number = ModuleVersion.objects.filter(module=OuterRef("module")).order_by("-number").values("number")[:1]
+    latest_number = (
+        ModuleVersion.objects.filter(module=OuterRef("module")).order_by("-number").values("number")[:1]
+    )
     return ModuleVersion.objects.filter(module__curriculum=curriculum, number=Subquery(latest_number))
 
 
-def edition_resolve(*, curriculum, language, partner=None, version_ids=None, draft=False):
+def published_edition_versions(curriculum, partner_ids, version_ids=None):
+    """The latest published layer of each edition of these partners (or the pinned ones), in one query."""
+    versions = EditionVersion.objects.select_related("edition__partner").filter(
+        edition__curriculum=curriculum, edition__partner_id__in=partner_ids
+    )
+    if version_ids is not None:
+        return versions.filter(pk__in=version_ids)
+    latest_number = (
+        EditionVersion.objects.filter(edition=OuterRef("edition")).order_by("-number").values("number")[:1]
+    )
+    return versions.filter(number=Subquery(latest_number))
+
+
+def _layer_source(partner):
+    return Source.AFFILIATE if partner.parent_id else Source.PARTNER
+
+
+def edition_layers(*, curriculum, partner, draft=False, edition_version_ids=None):
+    """The adaptation layers over the core for a partner, ancestors first: (layers, {partner slug: version})."""
+    layers, edition_versions = [], {}
+    if partner is None:
+        return layers, edition_versions
+    lineage = partner.lineage_ids or [partner.pk]
+    upstream_ids = lineage[1:] if draft else lineage
+    published = {
+        version.edition.partner_id: version
+        for version in published_edition_versions(curriculum, upstream_ids, edition_version_ids)
+    }
+    for partner_id in reversed(lineage):
+        version = published.get(partner_id)
+        if partner_id == partner.pk and draft:
+            layers.append(
+                {
+                    "layer": edition_layer_snapshot(curriculum=curriculum, partner=partner),
+                    "source": _layer_source(partner),
+                    "source_name": partner.name,
+                    "version": None,
+                }
+            )
+        elif version is not None:
+            edition_versions[version.edition.partner.slug] = version.number
+            layers.append(
+                {
+                    "layer": version.snapshot,
+                    "source": _layer_source(version.edition.partner),
+                    "source_name": version.edition.partner.name,
+                    "version": version.number,
+                }
+            )
+    return layers, edition_versions
+
+
+def edition_resolve(*, curriculum, language, partner=None, version_ids=None, edition_version_ids=None, draft=False):
     """The ordered, fully resolved modules and blocks of an edition, in a constant number of queries.
 
-    Trainers and PDFs see published versions only; `draft=True` shows editors
-    the current text; `version_ids` pins the exact versions a job was asked for.
+    Trainers and PDFs see published versions only. `draft=True` shows an editor
+    the current text of the top layer (the core, or the partner's own
+    adaptations over published upstream layers). `version_ids` and
+    `edition_version_ids` pin exactly the versions a job was asked for.
     """
-    if draft:
+    layers, edition_versions = edition_layers(
+        curriculum=curriculum, partner=partner, draft=draft, edition_version_ids=edition_version_ids
+    )
+    source_language = curriculum.source_language
+    if draft and partner is None:
         modules = curriculum.modules.order_by("position", "id").prefetch_related("blocks")
-        resolved = [_resolve_module(module_snapshot(module, module.blocks.all()), language) for module in modules]
+        resolved = [
+            _resolve_module(module_snapshot(module, module.blocks.all()), language, source_language=source_language)
+            for module in modules
+        ]
     else:
-        versions = published_versions(curriculum, version_ids)
-        resolved = [_resolve_module(version.snapshot, language, version) for version in versions]
+        resolved = [
+            _resolve_module(version.snapshot, language, version, layers, source_language)
+            for version in published_versions(curriculum, version_ids)
+        ]
         resolved.sort(key=lambda module: (module.position, module.slug))
     title, title_language = pick(translations_of(curriculum, "title"), language)
     description, description_language = pick(translations_of(curriculum, "description"), language)
@@ -280,7 +462,52 @@ def edition_resolve(*, curriculum, language, partner=None, version_ids=None, dra
         description_language=description_language,
         modules=resolved,
         draft=draft,
+        edition_versions=edition_versions,
     )
+
+
+def module_raw_blocks(snapshot, version_number, layers, source_language):
+    """A module's blocks after every layer, every language kept: (visible, hidden) block dicts."""
+    blocks, hidden = _core_blocks(snapshot, version_number), []
+    for layer in layers:
+        blocks, layer_hidden = _apply_layer(snapshot["slug"], blocks, source_language=source_language, **layer)
+        hidden.extend(layer_hidden)
+    return blocks, hidden
+
+
+def edition_layer_snapshot(*, curriculum, partner):
+    """The JSON of a partner's current (draft) adaptation layer: what publishing its edition freezes."""
+    adaptations = BlockAdaptation.objects.filter(
+        edition__curriculum=curriculum, edition__partner=partner
+    ).select_related("module")
+    local_blocks = LocalBlock.objects.filter(edition__curriculum=curriculum, edition__partner=partner).select_related(
+        "module"
+    )
+    layer = {"adaptations": {}, "locals": {}}
+    for adaptation in adaptations:
+        entry = {
+            "action": adaptation.action,
+            "based_on": adaptation.based_on,
+            "based_on_version": adaptation.based_on_version,
+        }
+        if adaptation.action == BlockAdaptation.Action.OVERRIDE:
+            entry["title"] = translations_of(adaptation, "title")
+            entry["body"] = translations_of(adaptation, "body")
+        layer["adaptations"][f"{adaptation.module.slug}/{adaptation.block_key}"] = entry
+    for local in local_blocks:
+        layer["locals"].setdefault(local.module.slug, []).append(
+            {
+                "key": local.key,
+                "kind": local.kind,
+                "after": local.after_key,
+                "position": local.position,
+                "title": translations_of(local, "title"),
+                "body": translations_of(local, "body"),
+            }
+        )
+    for items in layer["locals"].values():
+        items.sort(key=lambda item: (item["after"], item["position"], item["key"]))
+    return layer
 
 
 # --- JSON exchange ---------------------------------------------------------------
