@@ -225,7 +225,9 @@ class BlockAdaptation(models.Model):
         OVERRIDE = "override", _("Own text")
         HIDE = "hide", _("Hidden")
 
-    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="adaptations", verbose_name=_("edition"))
+    edition = models.ForeignKey(
+        Edition, on_delete=models.CASCADE, related_name="adaptations", verbose_name=_("edition")
+    )
     module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="+", verbose_name=_("module"))
     block_key = models.SlugField(_("block key"), max_length=80)
     action = models.CharField(_("action"), max_length=10, choices=Action.choices)
@@ -253,7 +255,9 @@ class BlockAdaptation(models.Model):
 class LocalBlock(models.Model):
     """A block an edition adds to a module, placed after an upstream block (or at the start)."""
 
-    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="local_blocks", verbose_name=_("edition"))
+    edition = models.ForeignKey(
+        Edition, on_delete=models.CASCADE, related_name="local_blocks", verbose_name=_("edition")
+    )
     module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="+", verbose_name=_("module"))
     key = models.SlugField(_("key"), max_length=80)
     after_key = models.SlugField(
