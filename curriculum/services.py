@@ -202,6 +202,7 @@ class ResolvedEdition:
     modules: list
     draft: bool = False
     edition_versions: dict = field(default_factory=dict)  # partner slug → published edition version number
+    edition_version_ids: list = field(default_factory=list)
 
     @property
     def direction(self):
@@ -389,10 +390,13 @@ def _layer_source(partner):
 
 
 def edition_layers(*, curriculum, partner, draft=False, edition_version_ids=None):
-    """The adaptation layers over the core for a partner, ancestors first: (layers, {partner slug: version})."""
-    layers, edition_versions = [], {}
+    """The adaptation layers over the core for a partner, ancestors first.
+
+    Returns (layers, {partner slug: published version number}, [published version ids]).
+    """
+    layers, edition_versions, version_ids = [], {}, []
     if partner is None:
-        return layers, edition_versions
+        return layers, edition_versions, version_ids
     lineage = partner.lineage_ids or [partner.pk]
     upstream_ids = lineage[1:] if draft else lineage
     published = {
@@ -412,6 +416,7 @@ def edition_layers(*, curriculum, partner, draft=False, edition_version_ids=None
             )
         elif version is not None:
             edition_versions[version.edition.partner.slug] = version.number
+            version_ids.append(version.pk)
             layers.append(
                 {
                     "layer": version.snapshot,
@@ -420,7 +425,7 @@ def edition_layers(*, curriculum, partner, draft=False, edition_version_ids=None
                     "version": version.number,
                 }
             )
-    return layers, edition_versions
+    return layers, edition_versions, version_ids
 
 
 def edition_resolve(*, curriculum, language, partner=None, version_ids=None, edition_version_ids=None, draft=False):
@@ -431,7 +436,7 @@ def edition_resolve(*, curriculum, language, partner=None, version_ids=None, edi
     adaptations over published upstream layers). `version_ids` and
     `edition_version_ids` pin exactly the versions a job was asked for.
     """
-    layers, edition_versions = edition_layers(
+    layers, edition_versions, pinned_layer_ids = edition_layers(
         curriculum=curriculum, partner=partner, draft=draft, edition_version_ids=edition_version_ids
     )
     source_language = curriculum.source_language
@@ -460,6 +465,7 @@ def edition_resolve(*, curriculum, language, partner=None, version_ids=None, edi
         modules=resolved,
         draft=draft,
         edition_versions=edition_versions,
+        edition_version_ids=pinned_layer_ids,
     )
 
 
@@ -761,7 +767,7 @@ def upstream_blocks(*, curriculum, partner, module):
     version = published_versions(curriculum).filter(module=module).first()
     if version is None:
         raise AdaptationError(_("This module has no published version to adapt yet."))
-    layers, _versions = edition_layers(curriculum=curriculum, partner=partner.parent) if partner.parent_id else ([], {})
+    layers = edition_layers(curriculum=curriculum, partner=partner.parent)[0] if partner.parent_id else []
     visible, _hidden = module_raw_blocks(version.snapshot, version.number, layers, curriculum.source_language)
     return version, {block["key"]: block for block in visible}
 
@@ -774,6 +780,7 @@ def _upstream_block(edition, module, block_key):
 
 
 def _check_revision(current, expected_revision):
+    """Refuse a save made from a form opened before someone else's save (revision 0: opened before it existed)."""
     if expected_revision is not None and current is not None and current.revision != expected_revision:
         raise AdaptationConflict(current)
 

@@ -67,6 +67,7 @@ def export_request(*, curriculum, language, partner=None, profile=ExportJob.Prof
         language=language,
         profile=profile,
         module_versions=edition.version_ids,
+        edition_versions=edition.edition_version_ids,
     )
 
 

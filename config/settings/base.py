@@ -180,7 +180,9 @@ EXPORTS_STORAGE_DIR = "exports"
 # A job queued this long ago and not started is sent to the queue again.
 EXPORT_REQUEUE_AFTER_SECONDS = int(os.environ.get("EXPORT_REQUEUE_AFTER_SECONDS", "120"))
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "workspace:index"
+LOGOUT_REDIRECT_URL = "curriculum:catalogue"
 
 LOGGING = {
     "version": 1,
