@@ -643,6 +643,7 @@ def curriculum_validate(data):
                 }
             )
         clean["modules"].append(clean_module)
+    clean["editions"] = _validate_editions(v, data.get("editions", []), clean)
     if v.errors:
         shown = v.errors[:20]
         more = len(v.errors) - len(shown)
@@ -651,6 +652,108 @@ def curriculum_validate(data):
             message += "\n" + _("…and %(count)s more problems.") % {"count": more}
         raise CurriculumImportError(message)
     return clean
+
+
+def _validate_editions(v, editions, clean):
+    if not isinstance(editions, list):
+        v.fail("editions", _("must be a list"))
+        return []
+    modules = {module["slug"]: {block["key"] for block in module["blocks"]} for module in clean["modules"]}
+    partners = {partner.slug: partner for partner in Partner.objects.filter(slug__in=[
+        item.get("partner") for item in editions if isinstance(item, dict) and isinstance(item.get("partner"), str)
+    ])}  # fmt: skip
+    result = []
+    for i, item in enumerate(editions):
+        path = f"editions[{i}]"
+        if not isinstance(item, dict):
+            v.fail(path, _("must be an object"))
+            continue
+        partner = partners.get(item.get("partner"))
+        if partner is None:
+            v.fail(f"{path}.partner", _("no partner with this slug on this site; create it first"))
+            continue
+        entry = {"partner": partner, "published": bool(item.get("published")), "adaptations": [], "locals": []}
+        for j, adaptation in enumerate(item.get("adaptations") or []):
+            where = f"{path}.adaptations[{j}]"
+            if not isinstance(adaptation, dict) or adaptation.get("module") not in modules:
+                v.fail(where, _("names no module of this curriculum"))
+                continue
+            action = _choice(v, adaptation.get("action"), BlockAdaptation.Action.values, f"{where}.action")
+            based_on = adaptation.get("based_on") or {}
+            if not isinstance(based_on, dict) or not all(isinstance(text, str) for text in based_on.values()):
+                v.fail(f"{where}.based_on", _("must be an object of texts"))
+                based_on = {}
+            entry["adaptations"].append(
+                {
+                    "module": adaptation["module"],
+                    "block": adaptation.get("block") if v.slug(adaptation.get("block"), f"{where}.block") else None,
+                    "action": action,
+                    "title": v.translations(adaptation.get("title"), f"{where}.title", max_length=200),
+                    "body": v.translations(adaptation.get("body"), f"{where}.body", markdown=True),
+                    "based_on": based_on,
+                    "based_on_version": adaptation.get("based_on_version")
+                    if isinstance(adaptation.get("based_on_version"), int)
+                    else None,
+                }
+            )
+        for j, local in enumerate(item.get("locals") or []):
+            where = f"{path}.locals[{j}]"
+            if not isinstance(local, dict) or local.get("module") not in modules:
+                v.fail(where, _("names no module of this curriculum"))
+                continue
+            v.slug(local.get("key"), f"{where}.key")
+            if local.get("after") and not SLUG_RE.match(str(local.get("after"))):
+                v.fail(f"{where}.after", _("must be a block key"))
+            entry["locals"].append(
+                {
+                    "module": local["module"],
+                    "key": local.get("key"),
+                    "after": local.get("after") or "",
+                    "position": local.get("position") if isinstance(local.get("position"), int) else j + 1,
+                    "kind": _choice(v, local.get("kind", "text"), Block.Kind.values, f"{where}.kind"),
+                    "title": v.translations(local.get("title"), f"{where}.title", max_length=200),
+                    "body": v.translations(local.get("body"), f"{where}.body", markdown=True),
+                }
+            )
+        result.append(entry)
+    return result
+
+
+def _editions_import(curriculum, editions, *, publish, user):
+    modules = {module.slug: module for module in curriculum.modules.all()}
+    # Parents before affiliates, so each layer is published over its upstream.
+    for item in sorted(editions, key=lambda entry: len(entry["partner"].lineage_ids or [])):
+        edition = edition_get_or_create(curriculum=curriculum, partner=item["partner"])
+        edition.adaptations.all().delete()
+        edition.local_blocks.all().delete()
+        for adaptation in item["adaptations"]:
+            row = BlockAdaptation(
+                edition=edition,
+                module=modules[adaptation["module"]],
+                block_key=adaptation["block"],
+                action=adaptation["action"],
+                based_on=adaptation["based_on"],
+                based_on_version=adaptation["based_on_version"],
+                updated_by=user,
+            )
+            _set_translations(row, "title", adaptation["title"])
+            _set_translations(row, "body", adaptation["body"])
+            row.save()
+        for local in item["locals"]:
+            row = LocalBlock(
+                edition=edition,
+                module=modules[local["module"]],
+                key=local["key"],
+                after_key=local["after"],
+                position=local["position"],
+                kind=local["kind"],
+                updated_by=user,
+            )
+            _set_translations(row, "title", local["title"])
+            _set_translations(row, "body", local["body"])
+            row.save()
+        if publish and item["published"]:
+            edition_publish(edition=edition, user=user, change_note=_("Imported"))
 
 
 def _set_translations(obj, field_name, values):
@@ -688,6 +791,8 @@ def curriculum_import(*, data, publish=True, user=None, change_note=""):
     Module.objects.filter(pk__in=[module.pk for module in existing_modules.values()]).delete()
     if publish:
         curriculum_publish(curriculum=curriculum, user=user, change_note=change_note or _("Imported"))
+    if clean["editions"]:
+        _editions_import(curriculum, clean["editions"], publish=publish, user=user)
     return curriculum
 
 
@@ -717,7 +822,47 @@ def curriculum_export(*, curriculum):
             }
             for module in modules
         ],
+        "editions": editions_export(curriculum=curriculum),
     }
+
+
+def editions_export(*, curriculum):
+    """Every partner edition's current adaptations, so an edition can be backed up or moved."""
+    adaptations = BlockAdaptation.objects.filter(edition__curriculum=curriculum).select_related("module")
+    local_blocks = LocalBlock.objects.filter(edition__curriculum=curriculum).select_related("module")
+    editions = {}
+    for edition in Edition.objects.filter(curriculum=curriculum).select_related("partner"):
+        editions[edition.pk] = {
+            "partner": edition.partner.slug,
+            "published": edition.versions.exists(),
+            "adaptations": [],
+            "locals": [],
+        }
+    for adaptation in adaptations.order_by("module__position", "block_key"):
+        editions[adaptation.edition_id]["adaptations"].append(
+            {
+                "module": adaptation.module.slug,
+                "block": adaptation.block_key,
+                "action": adaptation.action,
+                "title": translations_of(adaptation, "title"),
+                "body": translations_of(adaptation, "body"),
+                "based_on": adaptation.based_on,
+                "based_on_version": adaptation.based_on_version,
+            }
+        )
+    for local in local_blocks.order_by("module__position", "after_key", "position", "key"):
+        editions[local.edition_id]["locals"].append(
+            {
+                "module": local.module.slug,
+                "key": local.key,
+                "after": local.after_key,
+                "position": local.position,
+                "kind": local.kind,
+                "title": translations_of(local, "title"),
+                "body": translations_of(local, "body"),
+            }
+        )
+    return sorted(editions.values(), key=lambda item: item["partner"])
 
 
 # --- Adapting an edition -------------------------------------------------------------
