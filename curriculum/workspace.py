@@ -2,6 +2,7 @@
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from .forms import BlockTextForm, ChangeNoteForm, edition_languages
 from .models import BlockAdaptation, Curriculum, LocalBlock, Module, Partner, PartnerMembership
+from .roles import can_edit_edition, is_secretariat
 from .services import (
     AdaptationConflict,
     AdaptationError,
@@ -29,14 +31,12 @@ from .services import (
     local_block_delete,
     local_block_move,
     local_block_save,
+    module_publish,
+    module_snapshot,
     translations_of,
     upstream_blocks,
+    word_diff,
 )
-
-
-def can_edit_edition(user, partner):
-    """Only the partner's own editors adapt its edition: not its parent's, not its affiliates', not the secretariat."""
-    return user.is_authenticated and PartnerMembership.objects.filter(user=user, partner=partner).exists()
 
 
 def edition_editor_required(view):
@@ -265,3 +265,96 @@ def edition_publish_view(request, edition):
     version = edition_publish(edition=edition, user=request.user, change_note=form.cleaned_data.get("change_note", ""))
     messages.success(request, _("Edition published as version %(number)s.") % {"number": version.number})
     return redirect(_edition_url(edition))
+
+
+def secretariat_required(view):
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not is_secretariat(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def snapshot_diff(old, new, language):
+    """Per block of a module: its key, title and a word diff between two snapshots, for one language."""
+    old_blocks = {block["key"]: block for block in (old or {}).get("blocks", [])}
+    new_blocks = {block["key"]: block for block in (new or {}).get("blocks", [])}
+    keys = [block["key"] for block in (new or {}).get("blocks", [])]
+    keys += [key for key in old_blocks if key not in new_blocks]
+    rows = []
+    for key in keys:
+        before = old_blocks.get(key, {}).get("body", {}).get(language, "")
+        after = new_blocks.get(key, {}).get("body", {}).get(language, "")
+        title = (new_blocks.get(key) or old_blocks.get(key))["title"].get(language, "")
+        rows.append(
+            {
+                "key": key,
+                "title": title,
+                "changed": before != after,
+                "added": key not in old_blocks,
+                "removed": key not in new_blocks,
+                "diff_html": word_diff(before, after),
+            }
+        )
+    return rows
+
+
+@secretariat_required
+def core_module_publish(request, curriculum_slug, module_slug):
+    module = get_object_or_404(Module, curriculum__slug=curriculum_slug, slug=module_slug)
+    latest = module.versions.order_by("-number").first()
+    draft = module_snapshot(module, module.blocks.order_by("position", "id"))
+    form = ChangeNoteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        version = module_publish(module=module, user=request.user, change_note=form.cleaned_data["change_note"])
+        if latest and version.pk == latest.pk:
+            messages.info(request, _("Nothing changed since version %(number)s.") % {"number": latest.number})
+        else:
+            messages.success(request, _("Published as version %(number)s.") % {"number": version.number})
+        return redirect("workspace:core-publish", curriculum_slug=curriculum_slug, module_slug=module_slug)
+    language = module.curriculum.source_language
+    return render(
+        request,
+        "workspace/core_publish.html",
+        {
+            "module": module,
+            "latest": latest,
+            "rows": snapshot_diff(latest.snapshot if latest else None, draft, language),
+            "unchanged": latest is not None and latest.snapshot == draft,
+            "form": form,
+        },
+    )
+
+
+def module_versions_compare(request, curriculum_slug, module_slug):
+    """Any two published versions of a module, side by side as a word diff in the page language."""
+    module = get_object_or_404(
+        Module, curriculum__slug=curriculum_slug, curriculum__is_published=True, slug=module_slug
+    )
+    versions = list(module.versions.order_by("-number"))
+    if not versions:
+        raise Http404
+    numbers = {version.number: version for version in versions}
+    try:
+        new = numbers[int(request.GET.get("to", versions[0].number))]
+        old = numbers.get(int(request.GET.get("from", new.number - 1)))
+    except (KeyError, ValueError):
+        raise Http404 from None
+    language = request.GET.get("language") or get_language()
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        language = module.curriculum.source_language
+    return render(
+        request,
+        "workspace/compare.html",
+        {
+            "module": module,
+            "versions": versions,
+            "old": old,
+            "new": new,
+            "rows": snapshot_diff(old.snapshot if old else None, new.snapshot, language),
+            "language": language,
+        },
+    )

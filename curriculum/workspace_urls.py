@@ -6,6 +6,7 @@ app_name = "workspace"
 edition = "<slug:curriculum_slug>/<slug:partner_slug>/"
 urlpatterns = [
     path("", workspace.workspace_index, name="index"),
+    path("core/<slug:curriculum_slug>/<slug:module_slug>/publish/", workspace.core_module_publish, name="core-publish"),
     path(edition, workspace.edition_overview, name="edition"),
     path(edition + "publish/", workspace.edition_publish_view, name="publish"),
     path(edition + "<slug:module_slug>/", workspace.module_workspace, name="module"),
