@@ -180,7 +180,9 @@ def test_the_public_reads_a_partners_published_edition_with_provenance(client, h
 
     edition = edition_get_or_create(curriculum=handbook, partner=partner)
     module = Module.objects.get(slug="session-1")
-    adaptation_override(edition=edition, module=module, block_key="facilitator-note", title={}, body={"en": "Draft text"})
+    adaptation_override(
+        edition=edition, module=module, block_key="facilitator-note", title={}, body={"en": "Draft text"}
+    )
     page = client.get(f"/en/curricula/{handbook.slug}/session-1/?edition={partner.slug}").content.decode()
     assert "Draft text" not in page  # not published yet
     edition_publish(edition=edition)
