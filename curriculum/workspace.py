@@ -28,6 +28,7 @@ from .services import (
     edition_publish,
     edition_resolve,
     edition_stale_adaptations,
+    language_direction,
     local_block_delete,
     local_block_move,
     local_block_save,
@@ -85,6 +86,8 @@ def edition_overview(request, edition):
             "core_changes": edition_core_changes(edition=edition),
             "versions": edition.versions.order_by("-number")[:10],
             "publish_form": ChangeNoteForm(),
+            "source_language": edition.curriculum.source_language,
+            "source_direction": language_direction(edition.curriculum.source_language),
         },
     )
 
@@ -325,6 +328,8 @@ def core_module_publish(request, curriculum_slug, module_slug):
             "rows": snapshot_diff(latest.snapshot if latest else None, draft, language),
             "unchanged": latest is not None and latest.snapshot == draft,
             "form": form,
+            "language": language,
+            "direction": language_direction(language),
         },
     )
 
@@ -356,5 +361,6 @@ def module_versions_compare(request, curriculum_slug, module_slug):
             "new": new,
             "rows": snapshot_diff(old.snapshot if old else None, new.snapshot, language),
             "language": language,
+            "direction": language_direction(language),
         },
     )
