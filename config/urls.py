@@ -14,6 +14,7 @@ urlpatterns += i18n_patterns(
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("workspace/", include("curriculum.workspace_urls")),
     path("exports/", include("exports.urls")),
+    path("", include("downloads.urls")),
     path("", include("curriculum.urls")),
 )
 

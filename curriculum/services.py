@@ -24,6 +24,7 @@ from .models import (
     ModuleVersion,
     Partner,
 )
+from .signals import content_published
 
 CURRICULUM_FIELDS = ("title", "description")
 MODULE_FIELDS = ("title", "topic", "summary")
@@ -89,13 +90,15 @@ def module_publish(*, module, user=None, change_note=""):
     latest = module.versions.order_by("-number").first()
     if latest is not None and latest.snapshot == snapshot:
         return latest
-    return ModuleVersion.objects.create(
+    version = ModuleVersion.objects.create(
         module=module,
         number=(latest.number + 1) if latest else 1,
         snapshot=snapshot,
         change_note=change_note[:300],
         published_by=user,
     )
+    content_published.send(sender=ModuleVersion, curriculum=module.curriculum, partner=None)
+    return version
 
 
 @transaction.atomic
@@ -1068,7 +1071,7 @@ def edition_publish(*, edition, user=None, change_note=""):
     latest = edition.versions.order_by("-number").first()
     if latest is not None and latest.snapshot == snapshot:
         return latest
-    return EditionVersion.objects.create(
+    version = EditionVersion.objects.create(
         edition=edition,
         number=(latest.number + 1) if latest else 1,
         snapshot=snapshot,
@@ -1076,6 +1079,8 @@ def edition_publish(*, edition, user=None, change_note=""):
         change_note=change_note[:300],
         published_by=user,
     )
+    content_published.send(sender=EditionVersion, curriculum=edition.curriculum, partner=edition.partner)
+    return version
 
 
 @dataclass

@@ -48,7 +48,10 @@ def module_detail(request, slug, module_slug):
     curriculum = _visible_curriculum(request, slug)
     partner = _partner_from(request)
     edition = edition_resolve(
-        curriculum=curriculum, language=get_language(), partner=partner, draft=not curriculum.is_published and not partner
+        curriculum=curriculum,
+        language=get_language(),
+        partner=partner,
+        draft=not curriculum.is_published and not partner,
     )
     modules = edition.modules
     index = next((i for i, module in enumerate(modules) if module.slug == module_slug), None)

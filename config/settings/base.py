@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "rosetta",
     "curriculum",
     "exports",
+    "downloads",
 ]
 
 MIDDLEWARE = [
@@ -168,6 +169,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ROUTES = {"exports.tasks.render_export": {"queue": "pdf"}}
 CELERY_BEAT_SCHEDULE = {
     "recover-exports": {"task": "exports.tasks.recover_exports", "schedule": 60.0},
+    "notify-subscribers": {"task": "downloads.tasks.notify_all_subscribers", "schedule": 600.0},
 }
 # Fail fast when Redis is down: the request is kept in the database and re-sent later.
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
@@ -179,6 +181,10 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 EXPORTS_STORAGE_DIR = "exports"
 # A job queued this long ago and not started is sent to the queue again.
 EXPORT_REQUEUE_AFTER_SECONDS = int(os.environ.get("EXPORT_REQUEUE_AFTER_SECONDS", "120"))
+
+# Absolute links in e-mails.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Curriculum Commons <noreply@localhost>")
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "workspace:index"
