@@ -62,7 +62,7 @@ def _latest_ids(queryset, group_field):
 def download_rows(*, curriculum, language=None, edition_slug=None):
     """Each published edition and language with its current manual, when one is rendered: a few queries in all."""
     partners = list(published_partners(curriculum).order_by("name"))
-    if edition_slug and edition_slug != CORE:
+    if edition_slug:
         partners = [partner for partner in partners if partner.slug == edition_slug]
     current_modules = sorted(
         _latest_ids(ModuleVersion.objects.filter(module__curriculum=curriculum), "module").values_list("pk", flat=True)
