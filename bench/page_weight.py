@@ -66,7 +66,9 @@ def main():
             assets += gzipped(Path(found).read_bytes())
         total = gzipped(html) + assets
         worst = max(worst, total)
-        print(f"{url:75} {gzipped(html) / 1024:7.1f}K {assets / 1024:7.1f}K {total / 1024:7.1f}K  {total / BUDGET:5.0%}")
+        print(
+            f"{url:75} {gzipped(html) / 1024:7.1f}K {assets / 1024:7.1f}K {total / 1024:7.1f}K  {total / BUDGET:5.0%}"
+        )
     print(f"\nheaviest page: {worst / 1024:.1f} KB compressed of a {BUDGET // 1024} KB budget ({worst / BUDGET:.0%})")
 
 

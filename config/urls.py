@@ -13,6 +13,7 @@ urlpatterns += i18n_patterns(
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("workspace/", include("curriculum.workspace_urls")),
+    path("audit/", include("audit.urls")),
     path("exports/", include("exports.urls")),
     path("", include("downloads.urls")),
     path("", include("curriculum.urls")),

@@ -124,6 +124,8 @@ def test_subscribers_confirm_and_hear_about_new_versions_once(client, handbook, 
 
 
 def test_a_bad_email_is_refused_with_a_message(client, handbook):
-    response = client.post(reverse("downloads:subscribe", args=[handbook.slug, "core", "fr"]), {"email": "nope"}, follow=True)
+    response = client.post(
+        reverse("downloads:subscribe", args=[handbook.slug, "core", "fr"]), {"email": "nope"}, follow=True
+    )
     assert "Enter a valid e-mail address." in response.content.decode()
     assert not Subscription.objects.exists()

@@ -53,7 +53,9 @@ def test_a_range_beyond_the_end_is_unsatisfiable(client, rendered):
 
 def test_a_resume_against_a_changed_file_sends_the_whole_file(client, rendered):
     job, whole = rendered
-    response = client.get(reverse("exports:download", args=[job.pk]), HTTP_RANGE="bytes=100-", HTTP_IF_RANGE='"another"')
+    response = client.get(
+        reverse("exports:download", args=[job.pk]), HTTP_RANGE="bytes=100-", HTTP_IF_RANGE='"another"'
+    )
     assert response.status_code == 200 and _body(response) == whole
 
 
