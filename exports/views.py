@@ -1,8 +1,10 @@
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.throttling import Throttle, client_address
 from curriculum.models import Curriculum
 
 from .forms import EditionExportForm
@@ -13,6 +15,11 @@ from .serving import stored_file_response
 
 @require_POST
 def request_export(request):
+    per_client = Throttle("export-requests", limit=settings.EXPORT_REQUESTS_PER_MINUTE, window_seconds=60)
+    if not per_client.hit(client_address(request)):
+        response = render(request, "exports/too_many.html", status=429)
+        response["Retry-After"] = "60"
+        return response
     form = EditionExportForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
