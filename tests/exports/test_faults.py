@@ -4,6 +4,7 @@ import os
 import signal
 import subprocess
 import time
+from datetime import timedelta
 
 import pytest
 from django.core.files.storage import default_storage
@@ -71,3 +72,74 @@ def test_a_document_that_kills_every_worker_stops_after_a_bounded_number_of_trie
     time.sleep(2)
     job.refresh_from_db()
     assert job.status == ExportJob.Status.FAILED  # not redelivered
+
+
+@pytest.fixture
+def private_redis(tmp_path, settings):
+    """A Redis of this test's own on a free port, which the test can stop and start again."""
+    import socket
+
+    from config.celery import app
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+
+    class Server:
+        url = f"redis://127.0.0.1:{port}/0"
+        process = None
+
+        def start(self):
+            self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            wait_for(
+                lambda: subprocess.run(["redis-cli", "-p", str(port), "ping"], capture_output=True).returncode == 0,
+                timeout=10,
+            )
+
+        def stop(self):
+            self.process.kill()
+            self.process.wait()
+
+    server = Server()
+    server.start()
+    previous = app.conf.broker_url
+    settings.CELERY_BROKER_URL = server.url
+
+    def use(url):
+        app.conf.broker_url = url
+        app.pool.force_close_all()
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    use(server.url)
+    yield server
+    use(previous)
+    if server.process.poll() is None:
+        server.stop()
+
+
+def test_with_redis_down_downloads_work_requests_are_kept_and_rendered_when_it_returns(
+    client, handbook, private_redis, request
+):
+    # A PDF rendered earlier.
+    done = services.export_request(curriculum=handbook, language="en", enqueue=False)
+    services.export_job_render(job_id=done.pk)
+
+    private_redis.stop()
+    assert client.get(reverse("exports:download", args=[done.pk])).status_code == 200
+    started = time.monotonic()
+    response = client.post(reverse("exports:request"), {"curriculum": handbook.slug, "language": "ar", "profile": "a4"})
+    assert time.monotonic() - started < 15  # fails fast rather than hanging the page
+    kept = ExportJob.objects.get(language="ar")
+    assert kept.status == ExportJob.Status.QUEUED and kept.stage == ExportJob.Stage.QUEUE_DOWN
+    page = client.get(response["Location"]).content.decode()
+    assert "The rendering queue is unavailable; your request is kept and will start when it is back" in page
+
+    private_redis.start()
+    worker = request.getfixturevalue("pdf_worker_on")(private_redis.url)
+    result = services.export_jobs_recover(now=kept.created_at + timedelta(seconds=30))
+    assert result["resent"] == 1
+    kept = wait_for(lambda: ExportJob.objects.filter(pk=kept.pk, status=ExportJob.Status.DONE).first(), timeout=90)
+    assert kept.attempts == 1
+    worker.stop()
