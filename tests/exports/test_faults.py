@@ -107,8 +107,11 @@ def private_redis(tmp_path, settings):
     settings.CELERY_BROKER_URL = server.url
 
     def use(url):
+        # Forget every pooled connection and producer (kombu keeps a registry of its own).
+        from kombu import pools
+
         app.conf.broker_url = url
-        app.pool.force_close_all()
+        pools.reset()
         app._pool = None
         app.amqp._producer_pool = None
 

@@ -76,6 +76,7 @@ def test_production_settings_pass_the_deployment_checks():
         "ALLOWED_HOSTS": "commons.example.org",
     }
     env.pop("DATABASE_URL", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests only
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
