@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from curriculum.models import Curriculum
 from exports.models import ExportJob
-from exports.services import ExportError, export_request
+from exports.services import ExportError, export_request, previous_done_job
 from exports.serving import stored_file_response
 
 from . import services
@@ -73,6 +73,9 @@ def edition_manual(request, curriculum_slug, edition_slug, language):
     except ExportError as error:
         messages.error(request, str(error))
         return redirect("downloads:edition", curriculum_slug, edition_slug, language)
+    if job.status == ExportJob.Status.FAILED:
+        # The current version cannot be rendered now (disk full, a broken document): serve the last good one.
+        job = previous_done_job(job) or job
     if job.status != ExportJob.Status.DONE:
         # Being rendered (or queued while the queue is down): show its progress, never a second render.
         return redirect(job)

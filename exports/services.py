@@ -1,5 +1,6 @@
 """Services of the export pipeline: request an edition's PDF, render it, recover stalled jobs."""
 
+import errno
 import hashlib
 import json
 import logging
@@ -164,6 +165,32 @@ def _partial_files_remove(*, older_than):
                 os.unlink(path)
 
 
+def _failure_message(error):
+    if isinstance(error, ExportError):
+        return str(error)
+    if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+        return _("The server's disk is full, so the new PDF could not be stored; earlier versions stay available.")
+    return _("The PDF could not be rendered: %(error)s") % {"error": type(error).__name__}
+
+
+def previous_done_job(job):
+    """The newest finished render of the same document before this one: what to serve while this one cannot be."""
+    return (
+        ExportJob.objects.filter(
+            curriculum=job.curriculum,
+            partner=job.partner,
+            language=job.language,
+            profile=job.profile,
+            kind=job.kind,
+            params=job.params,
+            status=ExportJob.Status.DONE,
+        )
+        .exclude(pk=job.pk)
+        .order_by("-finished_at")
+        .first()
+    )
+
+
 def export_job_render(*, job_id):
     """Render a queued job's PDF and store it; the job row records every step and the outcome."""
     claimed = ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.QUEUED).update(
@@ -189,12 +216,7 @@ def export_job_render(*, job_id):
         name = _store_pdf(job.storage_name(), result.pdf)
     except Exception as error:
         logger.exception("export %s failed", job_id)
-        message = (
-            str(error)
-            if isinstance(error, ExportError)
-            else _("The PDF could not be rendered: %(error)s") % {"error": type(error).__name__}
-        )
-        export_job_fail(job_id=job.pk, message=message)
+        export_job_fail(job_id=job.pk, message=_failure_message(error))
         raise
     report = {
         **source.report,

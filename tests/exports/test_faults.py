@@ -146,3 +146,56 @@ def test_with_redis_down_downloads_work_requests_are_kept_and_rendered_when_it_r
     kept = wait_for(lambda: ExportJob.objects.filter(pk=kept.pk, status=ExportJob.Status.DONE).first(), timeout=90)
     assert kept.attempts == 1
     worker.stop()
+
+
+@pytest.fixture
+def small_disk(tmp_path, settings):
+    """MEDIA_ROOT on a small tmpfs the test can fill."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small tmpfs needs root (CI runs as root)")
+    mount_point = tmp_path / "small-disk"
+    mount_point.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=120k", "tmpfs", str(mount_point)], check=True)
+    settings.MEDIA_ROOT = str(mount_point)
+    yield mount_point
+    subprocess.run(["umount", "-l", str(mount_point)], check=False)
+
+
+def test_a_full_disk_fails_the_job_cleanly_and_the_previous_file_stays_served(client, handbook, small_disk):
+    from django.db import transaction
+
+    url = reverse("downloads:manual", args=[handbook.slug, "core", "en"])
+    first = services.export_request(curriculum=handbook, language="en", enqueue=False)
+    services.export_job_render(job_id=first.pk)
+    first.refresh_from_db()
+    previous = b"".join(client.get(url).streaming_content)
+    assert previous.startswith(b"%PDF")
+
+    # The disk fills up (other files, logs...), then a change is published.
+    free = os.statvfs(small_disk).f_bavail * os.statvfs(small_disk).f_frsize
+    (small_disk / "filler").write_bytes(b"\0" * max(free - 4096, 0))
+    block = handbook.modules.get(slug="session-1").blocks.get(key="handout")
+    block.body_en = "- Speak clearly\n- Listen fully\n- Ask one question"
+    block.save()
+    with transaction.atomic():
+        module_publish(module=block.module)
+    second = services.export_request(curriculum=handbook, language="en", enqueue=False)
+    with pytest.raises(OSError):
+        services.export_job_render(job_id=second.pk)
+    second.refresh_from_db()
+    assert second.status == ExportJob.Status.FAILED
+    assert "disk is full" in second.error
+    assert not default_storage.exists(second.storage_name())
+    assert not [
+        name
+        for name in os.listdir(default_storage.path(f"exports/{second.fingerprint[:2]}"))
+        if name.startswith(".partial")
+    ]
+    # Asking again retries a bounded number of times (each one fails cleanly)...
+    for _attempt in range(services.MAX_ATTEMPTS - 1):
+        assert client.get(url).status_code == 302
+        with pytest.raises(OSError):
+            services.export_job_render(job_id=second.pk)
+    # ...then the permanent link gives the last good file.
+    assert b"".join(client.get(url).streaming_content) == previous
+    assert client.get(reverse("exports:download", args=[first.pk])).status_code == 200
