@@ -34,6 +34,7 @@ migrate: venv
 
 demo: migrate
 	$(PY) manage.py load_demo
+	$(PY) manage.py load_demo_workshops
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "rosetta",
     "curriculum",
     "exports",
+    "workshops",
 ]
 
 MIDDLEWARE = [
@@ -192,3 +193,11 @@ LOGGING = {
 
 ROSETTA_MESSAGES_PER_PAGE = 25
 ROSETTA_SHOW_AT_ADMIN_PANEL = True
+
+# --- Workshops -------------------------------------------------------------------------
+WORKSHOP_IMPORT_MAX_BYTES = int(os.environ.get("WORKSHOP_IMPORT_MAX_BYTES", str(2 * 1024 * 1024)))
+WORKSHOP_IMPORT_MAX_ROWS = int(os.environ.get("WORKSHOP_IMPORT_MAX_ROWS", "5000"))
+# Leaflet tile URL template for the partner map, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png;
+# empty: no tiles are fetched and the map shows the plain outline.
+PARTNER_MAP_TILE_URL = os.environ.get("PARTNER_MAP_TILE_URL", "")
+PARTNER_MAP_TILE_ATTRIBUTION = os.environ.get("PARTNER_MAP_TILE_ATTRIBUTION", "")

@@ -1,0 +1,187 @@
+"""The State of the Partnership: a yearly review PDF rendered by the export pipeline (document kind "review")."""
+
+import hashlib
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, F, Sum
+from django.db.models.functions import Coalesce
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from curriculum.models import Module, ModuleVersion, Partner
+from curriculum.services import language_direction
+from exports.documents import DocumentSource
+from exports.models import ExportJob
+from exports.rendering import PDF_STYLESHEET
+from exports.services import EditionNotAvailable, export_fingerprint, export_job_for
+
+from . import charts
+from .models import Workshop
+
+REVIEW_TEMPLATE = "exports/pdf/review.html"
+_TOTALS = {
+    "workshops": Count("id"),
+    "participants": Coalesce(Sum("participants_total"), 0),
+    "women": Coalesce(Sum("participants_women"), 0),
+    "men": Coalesce(Sum("participants_men"), 0),
+}
+
+
+def review_figures(*, year):
+    """The year's figures as plain, language-independent data: what the PDF shows and what its fingerprint hashes."""
+    workshops = Workshop.objects.filter(start_date__year=year)
+    totals = workshops.aggregate(**_TOTALS)
+    partners = defaultdict(lambda: {"totals": None, "kinds": {}, "modules": {}, "languages": {}})
+    for row in workshops.values("partner_id").annotate(**_TOTALS).order_by():
+        partners[row.pop("partner_id")]["totals"] = row
+    for row in workshops.values("partner_id", "kind").annotate(participants=_TOTALS["participants"]).order_by():
+        partners[row["partner_id"]]["kinds"][row["kind"]] = row["participants"]
+    for row in workshops.values("partner_id", "language").annotate(participants=_TOTALS["participants"]).order_by():
+        partners[row["partner_id"]]["languages"][row["language"]] = row["participants"]
+    through = Workshop.module_versions.through.objects.filter(workshop__in=workshops.values("pk"))
+    for row in (
+        through.values(partner_id=F("workshop__partner_id"), module_id=F("moduleversion__module_id"))
+        .annotate(participants=Coalesce(Sum("workshop__participants_total"), 0))
+        .order_by()
+    ):
+        partners[row["partner_id"]]["modules"][str(row["module_id"])] = row["participants"]
+    by_kind = {
+        row["kind"]: row["participants"]
+        for row in workshops.values("kind").annotate(participants=_TOTALS["participants"]).order_by()
+    }
+    replications = workshops.filter(parent_tot__isnull=False).count()
+    new_versions = list(
+        ModuleVersion.objects.filter(published_at__year=year)
+        .order_by("module__curriculum_id", "module__position", "number")
+        .values_list("pk", flat=True)
+    )
+    return {
+        "year": year,
+        "totals": {**totals, "replications": replications},
+        "by_kind": by_kind,
+        "partners": {str(partner_id): figures for partner_id, figures in sorted(partners.items())},
+        "new_versions": new_versions,
+    }
+
+
+def review_digest(figures):
+    return hashlib.sha256(json.dumps(figures, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def review_request(*, year, language):
+    """The job for a year's review in a language: shared with an earlier identical request, else queued."""
+    if language not in settings.LANGUAGE_CODES:
+        raise EditionNotAvailable(_("This language is not offered."))
+    figures = review_figures(year=year)
+    fingerprint = export_fingerprint(
+        content_digest=review_digest(figures),
+        language=language,
+        profile=ExportJob.Profile.A4,
+        kind=ExportJob.Kind.REVIEW,
+        params={"year": year},
+    )
+    return export_job_for(
+        fingerprint=fingerprint,
+        kind=ExportJob.Kind.REVIEW,
+        params={"year": year},
+        language=language,
+        profile=ExportJob.Profile.A4,
+    )
+
+
+@dataclass
+class PartnerPage:
+    partner: Partner
+    totals: dict
+    kind_chart: str
+    module_chart: str
+    language_chart: str
+
+
+def review_html(*, figures, language, generated_at=None):
+    """The print HTML of the review, every label and chart in the review's language."""
+    with translation.override(language):
+        rtl = language in settings.RTL_LANGUAGES
+        kinds = dict(Workshop.Kind.choices)
+        languages = dict(settings.LANGUAGES)
+        partners = Partner.objects.in_bulk([int(pk) for pk in figures["partners"]])
+        module_ids = {int(pk) for page in figures["partners"].values() for pk in page["modules"]}
+        modules = Module.objects.in_bulk(module_ids)
+        pages = []
+        for partner_id, page in figures["partners"].items():
+            partner = partners[int(partner_id)]
+            chart = {"rtl": rtl, "lang": language, "width": 600}
+            pages.append(
+                PartnerPage(
+                    partner=partner,
+                    totals=page["totals"],
+                    kind_chart=charts.bar_chart(
+                        rows=[(kinds[kind], value) for kind, value in sorted(page["kinds"].items())],
+                        title=_("Participants by type of workshop"),
+                        **chart,
+                    ),
+                    module_chart=charts.bar_chart(
+                        rows=[
+                            (modules[int(pk)].title or modules[int(pk)].slug, value)
+                            for pk, value in sorted(
+                                page["modules"].items(), key=lambda item: modules[int(item[0])].position
+                            )
+                        ],
+                        title=_("Participants by module"),
+                        **chart,
+                    ),
+                    language_chart=charts.bar_chart(
+                        rows=[(languages[code], value) for code, value in sorted(page["languages"].items())],
+                        title=_("Participants by language"),
+                        **chart,
+                    ),
+                )
+            )
+        pages.sort(key=lambda page: page.partner.name)
+        partner_chart = charts.bar_chart(
+            rows=[(page.partner.name, page.totals["participants"]) for page in pages],
+            title=_("Participants by partner"),
+            rtl=rtl,
+            lang=language,
+            width=600,
+        )
+        kind_chart = charts.bar_chart(
+            rows=[(kinds[kind], value) for kind, value in sorted(figures["by_kind"].items())],
+            title=_("Participants by type of workshop"),
+            rtl=rtl,
+            lang=language,
+            width=600,
+        )
+        new_versions = ModuleVersion.objects.filter(pk__in=figures["new_versions"]).select_related(
+            "module", "module__curriculum"
+        )
+        return render_to_string(
+            REVIEW_TEMPLATE,
+            {
+                "figures": figures,
+                "language": language,
+                "direction": language_direction(language),
+                "pages": pages,
+                "partner_chart": partner_chart,
+                "kind_chart": kind_chart,
+                "new_versions": sorted(new_versions, key=lambda v: (v.module.curriculum_id, v.module.position)),
+                "generated_at": generated_at or timezone.now(),
+                "stylesheet": PDF_STYLESHEET,
+            },
+        )
+
+
+def build_review(job):
+    """Export-pipeline builder for the kind "review": the figures of the job's year, as they are now."""
+    figures = review_figures(year=int(job.params["year"]))
+    with translation.override(job.language):
+        title = _("State of the Partnership %(year)d") % {"year": figures["year"]}
+    return DocumentSource(
+        html=review_html(figures=figures, language=job.language),
+        title=title,
+        report={"figures_digest": review_digest(figures), "partners": len(figures["partners"])},
+    )
