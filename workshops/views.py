@@ -171,13 +171,21 @@ def reach_csv(request, dimension):
         cascade = reach_cascade(workshops=workshops)
         header = [
             _("Training of Trainers"),
+            _("Place"),
             _("Partner"),
             _("Start date"),
             _("Replications"),
             _("Participants reached"),
         ]
         rows = [
-            [str(tot), tot.partner.name, tot.start_date.isoformat(), tot.replication_count, tot.reached]
+            [
+                tot.get_kind_display(),
+                tot.place,
+                tot.partner.name,
+                tot.start_date.isoformat(),
+                tot.replication_count,
+                tot.reached,
+            ]
             for tot in cascade.top_tots
         ]
     else:
