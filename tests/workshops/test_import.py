@@ -89,7 +89,7 @@ def test_hostile_cells_are_refused(partner, partner_editor, handbook):
     ("raw", "message"),
     [
         (b"", "empty"),
-        ("type;partner\n".encode(), "header"),
+        (b"type;partner\n", "header"),
         (_csv(header=[*IMPORT_COLUMNS[:-1], "notes"]), "Missing: facilitators. Unknown: notes"),
         ("\ufeff".encode() + b"\xff\xfe" + "é".encode("latin-1"), "UTF-8"),
         (b"type,partner\x00", "not a CSV"),
