@@ -44,6 +44,7 @@ lint: venv
 
 bench: setup
 	$(PY) bench/render_manual.py
+	$(PY) bench/reach_page.py
 
 clean:
 	rm -rf var
