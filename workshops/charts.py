@@ -19,6 +19,12 @@ def _number(value):
     return number_format(value, force_grouping=True)
 
 
+def _truncate(label, room):
+    # About 7 px a character at 13 px; longer labels would run into the bars.
+    limit = max(8, room // 7)
+    return label if len(label) <= limit else label[: limit - 1] + "…"
+
+
 def _anchor(edge, rtl):
     if edge == "middle":
         return "middle"
@@ -53,9 +59,7 @@ def bar_chart(*, rows, title, rtl=False, lang="en", width=640, max_rows=30):
         y = top + index * row_height
         bar = max(1, round(bar_room * value / peak)) if value else 0
         text_y = y + row_height * 0.68
-        label = str(label)
-        if len(label) > 32:
-            label = label[:31] + "…"
+        label = _truncate(str(label), label_width)
         if rtl:
             label_x, label_anchor = width - 4, _anchor("right", rtl)
             bar_x = width - label_width - 8 - bar
@@ -118,3 +122,25 @@ def cascade_chart(*, levels, flows, title, rtl=False, lang="en", width=640):
             f"{escape(label)}</text>"
         )
     return _svg(width, height, title, "".join(parts), lang, rtl)
+
+
+def bar_list(*, rows, title, max_rows=30):
+    """The bar chart as HTML for PDFs: labels are laid out as text, bars as logical-width boxes.
+
+    WeasyPrint's SVG renderer shapes Arabic letters but does not reorder right-to-left
+    words in SVG <text> (measured: a module title came out with its words backwards),
+    while its HTML layout handles bidi; logical inline sizes mirror the bars in RTL.
+    """
+    rows = list(rows)[:max_rows]
+    peak = max((value for _label, value in rows), default=0) or 1
+    items = "".join(
+        f'<tr><th scope="row">{escape(label)}</th><td class="bar-cell">'
+        f'<span class="bar" style="inline-size: {max(0.5, 80 * value / peak) if value else 0:.1f}%"></span>'
+        f'<span class="bar-value">{escape(_number(value))}</span></td></tr>'
+        for label, value in rows
+    )
+    if not rows:
+        items = f"<tr><td>{escape(_('No data'))}</td></tr>"
+    return mark_safe(  # noqa: S308 - labels and values are escaped above
+        f'<figure class="bar-list"><figcaption>{escape(title)}</figcaption><table>{items}</table></figure>'
+    )

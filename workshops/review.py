@@ -105,7 +105,6 @@ class PartnerPage:
 def review_html(*, figures, language, generated_at=None):
     """The print HTML of the review, every label and chart in the review's language."""
     with translation.override(language):
-        rtl = language in settings.RTL_LANGUAGES
         kinds = dict(Workshop.Kind.choices)
         languages = dict(settings.LANGUAGES)
         partners = Partner.objects.in_bulk([int(pk) for pk in figures["partners"]])
@@ -114,17 +113,15 @@ def review_html(*, figures, language, generated_at=None):
         pages = []
         for partner_id, page in figures["partners"].items():
             partner = partners[int(partner_id)]
-            chart = {"rtl": rtl, "lang": language, "width": 600}
             pages.append(
                 PartnerPage(
                     partner=partner,
                     totals=page["totals"],
-                    kind_chart=charts.bar_chart(
+                    kind_chart=charts.bar_list(
                         rows=[(kinds[kind], value) for kind, value in sorted(page["kinds"].items())],
                         title=_("Participants by type of workshop"),
-                        **chart,
                     ),
-                    module_chart=charts.bar_chart(
+                    module_chart=charts.bar_list(
                         rows=[
                             (modules[int(pk)].title or modules[int(pk)].slug, value)
                             for pk, value in sorted(
@@ -132,29 +129,21 @@ def review_html(*, figures, language, generated_at=None):
                             )
                         ],
                         title=_("Participants by module"),
-                        **chart,
                     ),
-                    language_chart=charts.bar_chart(
+                    language_chart=charts.bar_list(
                         rows=[(languages[code], value) for code, value in sorted(page["languages"].items())],
                         title=_("Participants by language"),
-                        **chart,
                     ),
                 )
             )
         pages.sort(key=lambda page: page.partner.name)
-        partner_chart = charts.bar_chart(
+        partner_chart = charts.bar_list(
             rows=[(page.partner.name, page.totals["participants"]) for page in pages],
             title=_("Participants by partner"),
-            rtl=rtl,
-            lang=language,
-            width=600,
         )
-        kind_chart = charts.bar_chart(
+        kind_chart = charts.bar_list(
             rows=[(kinds[kind], value) for kind, value in sorted(figures["by_kind"].items())],
             title=_("Participants by type of workshop"),
-            rtl=rtl,
-            lang=language,
-            width=600,
         )
         new_versions = ModuleVersion.objects.filter(pk__in=figures["new_versions"]).select_related(
             "module", "module__curriculum"
