@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce, ExtractYear
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from curriculum.models import Curriculum, Module, ModuleVersion, Partner
@@ -492,3 +493,41 @@ def reach_cascade(*, workshops):
 
 def reach_totals(*, workshops):
     return workshops.aggregate(**_totals(), tots=Count("id", filter=Q(kind__in=Workshop.TOT_KINDS)))
+
+
+# --- Partner map -------------------------------------------------------------------
+
+
+def _map_point(latitude, longitude):
+    """Equirectangular position on the outline map (two units a degree; see scripts/world_outline.py)."""
+    if latitude is None or longitude is None:
+        return None
+    return {"x": round((float(longitude) + 180) * 2, 1), "y": round((90 - float(latitude)) * 2, 1)}
+
+
+def partner_map_entries():
+    """Partners then their affiliates, with what a pin's popup shows, in the page's language."""
+    curriculum = Curriculum.objects.filter(is_published=True).order_by("slug").first()
+    languages = dict(settings.LANGUAGES)
+    partners = Partner.objects.select_related("parent").order_by("name")
+    entries = []
+    for partner in partners:
+        entries.append(
+            {
+                "slug": partner.slug,
+                "name": partner.name,
+                "country": partner.country,
+                "city": partner.city,
+                "latitude": float(partner.latitude) if partner.latitude is not None else None,
+                "longitude": float(partner.longitude) if partner.longitude is not None else None,
+                "point": _map_point(partner.latitude, partner.longitude),
+                "languages": [str(languages.get(code, code)) for code in partner.languages],
+                "description": partner.description or "",
+                "affiliate_of": partner.parent.name if partner.parent_id else "",
+                "parent_slug": partner.parent.slug if partner.parent_id else "",
+                "url": reverse("curriculum:detail", kwargs={"slug": curriculum.slug}) + f"?partner={partner.slug}"
+                if curriculum
+                else "",
+            }
+        )
+    return entries

@@ -11,6 +11,7 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(next_page=reverse_lazy("curriculum:catalogue")), name="logout"),
+    path("partners/", views.partner_map, name="partner-map"),
     path("workshops/", views.workshop_list, name="list"),
     path("workshops/new/", views.workshop_edit, name="create"),
     path("workshops/<int:pk>/", views.workshop_edit, name="edit"),

@@ -25,6 +25,7 @@ from .services import (
     IMPORT_EXAMPLE,
     REACH_DIMENSIONS,
     ImportFileError,
+    partner_map_entries,
     reach_cascade,
     reach_table,
     reach_totals,
@@ -33,6 +34,22 @@ from .services import (
 )
 
 IMPORT_SESSION_KEY = "workshops-import"
+
+
+@require_GET
+def partner_map(request):
+    """Public: every partner and affiliate as a list, on a plain outline map, and on Leaflet when scripts run."""
+    partners = partner_map_entries()
+    return render(
+        request,
+        "workshops/partner_map.html",
+        {
+            "partners": partners,
+            "heads": [partner for partner in partners if not partner["affiliate_of"]],
+            "tile_url": settings.PARTNER_MAP_TILE_URL,
+            "tile_attribution": settings.PARTNER_MAP_TILE_ATTRIBUTION,
+        },
+    )
 
 
 @editor_required
