@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from curriculum.models import Curriculum, ModuleVersion, Partner
 
-from .models import Person, Workshop
+from .models import Person, Resource, Workshop, is_secretariat
 from .services import ReachFilters, partners_editable_by
 
 
@@ -146,3 +146,78 @@ class ReachFilterForm(forms.Form):
 class ReviewRequestForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+
+
+class ResourceForm(forms.ModelForm):
+    """English title (the fallback for every language), and the page's language when it is another one."""
+
+    upload = forms.FileField(label=_("File"), required=False)
+    tag_names = forms.CharField(label=_("Tags"), required=False, help_text=_("Separated by commas."), max_length=400)
+
+    class Meta:
+        model = Resource
+        fields = ["kind", "year", "language", "partner", "url"]
+
+    def __init__(self, *args, user, language, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["url"] = forms.URLField(
+            label=_("External link"), required=False, max_length=500, assume_scheme="https"
+        )
+        self.fields["partner"].queryset = partners_editable_by(user).order_by("name")
+        self.fields["partner"].required = not is_secretariat(user)
+        self.text_languages = ["en"] if language == "en" else ["en", language]
+        names = dict(settings.LANGUAGES)
+        for code in self.text_languages:
+            self.fields[f"title_{code}"] = forms.CharField(
+                label=_("Title (%(language)s)") % {"language": names[code]}, max_length=200, required=code == "en"
+            )
+            self.fields[f"description_{code}"] = forms.CharField(
+                label=_("Description (%(language)s)") % {"language": names[code]},
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        if bool(cleaned.get("upload")) == bool(cleaned.get("url")):
+            raise forms.ValidationError(_("Give either a file or an external link."))
+        url = cleaned.get("url") or ""
+        if url and not url.lower().startswith(("https://", "http://")):
+            self.add_error("url", _("Links must start with https:// or http://."))
+        return cleaned
+
+    def model_data(self):
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        for code in self.text_languages:
+            data[f"title_{code}"] = self.cleaned_data[f"title_{code}"]
+            data[f"description_{code}"] = self.cleaned_data[f"description_{code}"]
+        data["title"] = self.cleaned_data["title_en"]
+        return data
+
+    def tags(self):
+        return [name.strip() for name in self.cleaned_data["tag_names"].split(",") if name.strip()][:20]
+
+
+class ResourceFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", "—"), *Resource.Kind.choices])
+    language = forms.ChoiceField(label=_("Language"), required=False, choices=[("", "—"), *settings.LANGUAGES])
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=1900, max_value=2100)
+    partner = forms.ModelChoiceField(
+        label=_("Partner"), queryset=Partner.objects.order_by("name"), required=False, to_field_name="slug"
+    )
+    tag = forms.SlugField(label=_("Tag"), required=False, allow_unicode=True)
+
+    def search_arguments(self):
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {
+            "query": data["q"],
+            "kind": data["kind"],
+            "language": data["language"],
+            "year": data["year"],
+            "partner": data["partner"].slug if data["partner"] else "",
+            "tag": data["tag"],
+        }

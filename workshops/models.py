@@ -181,3 +181,76 @@ class Workshop(models.Model):
                 errors["parent_tot"] = _("The Training of Trainers must come before its replications.")
         if errors:
             raise ValidationError(errors)
+
+
+class Tag(models.Model):
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=80)
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def __str__(self):
+        return self.name or self.slug
+
+
+class Resource(models.Model):
+    """A document of the partnership's library: an uploaded file or a link (films, external publications)."""
+
+    class Kind(models.TextChoices):
+        PUBLICATION = "publication", _("Publication")
+        REPORT = "report", _("Report")
+        FILM = "film", _("Film")
+        HISTORICAL = "historical", _("Historical document")
+        OTHER = "other", _("Other")
+
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.PUBLICATION)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="resources", verbose_name=_("tags"))
+    year = models.PositiveSmallIntegerField(
+        _("year"), null=True, blank=True, validators=[MinValueValidator(1900), MaxValueValidator(2100)]
+    )
+    language = models.CharField(_("language of the document"), max_length=8, choices=settings.LANGUAGES)
+    partner = models.ForeignKey(
+        "curriculum.Partner",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="resources",
+        verbose_name=_("partner"),
+    )
+    file = models.FileField(_("file"), upload_to="resources/", max_length=300, blank=True)
+    file_type = models.CharField(_("file type"), max_length=100, blank=True, editable=False)
+    file_size = models.PositiveIntegerField(_("file size"), null=True, blank=True, editable=False)
+    url = models.URLField(_("external link"), blank=True, max_length=500)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("added by"),
+    )
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    objects = PartnerScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(file="") & ~Q(url="")) | (~Q(file="") & Q(url="")),
+                name="resource_file_or_link",
+            )
+        ]
+        verbose_name = _("resource")
+        verbose_name_plural = _("resources")
+
+    def __str__(self):
+        return self.title_en or self.title
+
+    def get_absolute_url(self):
+        return reverse("workshops:resource-download", kwargs={"pk": self.pk}) if self.file else self.url

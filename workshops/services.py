@@ -1,6 +1,7 @@
 """Services of the workshops app: recording workshops, bulk import, reach figures."""
 
 import csv
+import hashlib
 import io
 from dataclasses import dataclass, field
 from datetime import date
@@ -8,16 +9,19 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 from django.urls import reverse
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from curriculum.models import Curriculum, Module, ModuleVersion, Partner
 
 from .csvsafe import looks_like_formula
-from .models import Person, Workshop, is_secretariat
+from .models import Person, Resource, Tag, Workshop, is_secretariat
+from .uploads import upload_check
 
 # --- Recording -------------------------------------------------------------------
 
@@ -531,3 +535,57 @@ def partner_map_entries():
             }
         )
     return entries
+
+
+# --- Resource centre ---------------------------------------------------------------
+
+
+def _tags_for(names):
+    tags = []
+    for name in names:
+        slug = slugify(name, allow_unicode=True)[:60]
+        if slug:
+            tag, _created = Tag.objects.get_or_create(slug=slug, defaults={"name": name[:80]})
+            tags.append(tag)
+    return tags
+
+
+@transaction.atomic
+def resource_create(*, user, data, upload=None, tag_names=()):
+    """Add a document to the library: the upload is checked by content and stored under a content-addressed name."""
+    resource = Resource(created_by=user, **data)
+    if upload is not None:
+        mime, extension = upload_check(upload, max_bytes=settings.RESOURCE_MAX_UPLOAD_BYTES)
+        digest = hashlib.sha256()
+        for chunk in upload.chunks():
+            digest.update(chunk)
+        stem = slugify(upload.name.rsplit(".", 1)[0])[:80] or "document"
+        upload.seek(0)
+        resource.file = default_storage.save(f"resources/{digest.hexdigest()[:16]}/{stem}.{extension}", upload)
+        resource.file_type = mime
+        resource.file_size = upload.size
+    resource.full_clean()
+    resource.save()
+    resource.tags.set(_tags_for(tag_names))
+    return resource
+
+
+def resources_search(*, query="", kind="", language="", year=None, partner="", tag=""):
+    """Library entries matching the words in any language's title or description, and the filters."""
+    resources = Resource.objects.select_related("partner").prefetch_related("tags")
+    for word in query.split()[:8]:
+        matches = Q()
+        for code in settings.LANGUAGE_CODES:
+            matches |= Q(**{f"title_{code}__icontains": word}) | Q(**{f"description_{code}__icontains": word})
+        resources = resources.filter(matches)
+    if kind:
+        resources = resources.filter(kind=kind)
+    if language:
+        resources = resources.filter(language=language)
+    if year:
+        resources = resources.filter(year=year)
+    if partner:
+        resources = resources.filter(partner__slug=partner)
+    if tag:
+        resources = resources.filter(tags__slug=tag)
+    return resources.distinct()

@@ -3,6 +3,7 @@ import hashlib
 from django.conf import settings
 from django.contrib import messages
 from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
 from django.db.models.functions import ExtractYear
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,9 +17,16 @@ from exports.services import ExportError
 
 from . import charts
 from .csvsafe import csv_response
-from .forms import ReachFilterForm, ReviewRequestForm, WorkshopForm, WorkshopImportForm
-from .models import Workshop
-from .permissions import editor_required, secretariat_required
+from .forms import (
+    ReachFilterForm,
+    ResourceFilterForm,
+    ResourceForm,
+    ReviewRequestForm,
+    WorkshopForm,
+    WorkshopImportForm,
+)
+from .models import Resource, Workshop
+from .permissions import editor_required, is_workshop_editor, secretariat_required
 from .review import review_request
 from .services import (
     IMPORT_COLUMNS,
@@ -29,9 +37,12 @@ from .services import (
     reach_cascade,
     reach_table,
     reach_totals,
+    resource_create,
+    resources_search,
     workshop_record,
     workshops_import,
 )
+from .uploads import UploadRefused
 
 IMPORT_SESSION_KEY = "workshops-import"
 
@@ -250,4 +261,57 @@ def review_download(request, job_id):
         as_attachment=True,
         filename=job.download_filename(),
         content_type="application/pdf",
+    )
+
+
+@require_GET
+def resource_list(request):
+    """Public: the library, searchable in every language, with filters."""
+    form = ResourceFilterForm(request.GET or None)
+    resources = resources_search(**form.search_arguments())
+    page = Paginator(resources, 20).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "workshops/resource_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "can_add": is_workshop_editor(request.user),
+        },
+    )
+
+
+@editor_required
+@require_http_methods(["GET", "POST"])
+def resource_add(request):
+    form = ResourceForm(request.POST or None, request.FILES or None, user=request.user, language=get_language())
+    if request.method == "POST" and form.is_valid():
+        try:
+            resource_create(
+                user=request.user,
+                data=form.model_data(),
+                upload=form.cleaned_data["upload"],
+                tag_names=form.tags(),
+            )
+        except UploadRefused as refusal:
+            form.add_error("upload", str(refusal))
+        else:
+            messages.success(request, _("The document is in the library."))
+            return redirect("workshops:resources")
+    return render(request, "workshops/resource_form.html", {"form": form})
+
+
+@require_GET
+def resource_download(request, pk):
+    resource = get_object_or_404(Resource, pk=pk)
+    if not resource.file or not default_storage.exists(resource.file.name):
+        raise Http404
+    return FileResponse(
+        default_storage.open(resource.file.name, "rb"),
+        as_attachment=True,
+        filename=resource.file.name.rsplit("/", 1)[-1],
+        content_type=resource.file_type or "application/octet-stream",
     )

@@ -201,3 +201,5 @@ WORKSHOP_IMPORT_MAX_ROWS = int(os.environ.get("WORKSHOP_IMPORT_MAX_ROWS", "5000"
 # empty: no tiles are fetched and the map shows the plain outline.
 PARTNER_MAP_TILE_URL = os.environ.get("PARTNER_MAP_TILE_URL", "")
 PARTNER_MAP_TILE_ATTRIBUTION = os.environ.get("PARTNER_MAP_TILE_ATTRIBUTION", "")
+# Resource centre uploads: refused above this size; the type is read from the file's first bytes.
+RESOURCE_MAX_UPLOAD_BYTES = int(os.environ.get("RESOURCE_MAX_UPLOAD_BYTES", str(25 * 1024 * 1024)))
