@@ -1,6 +1,7 @@
 from datetime import date
 
 import pytest
+from django.utils import translation
 
 from curriculum.models import ModuleVersion, PartnerMembership
 from tests.factories import UserFactory
@@ -47,3 +48,10 @@ def make_workshop(handbook, versions):
         return workshop
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """A request to an /ar/ page leaves Arabic active in the thread; services called directly expect English."""
+    with translation.override("en"):
+        yield
