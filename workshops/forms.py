@@ -152,18 +152,16 @@ class ResourceForm(forms.ModelForm):
     """English title (the fallback for every language), and the page's language when it is another one."""
 
     upload = forms.FileField(label=_("File"), required=False)
+    url = forms.URLField(label=_("External link"), required=False, max_length=500, assume_scheme="https")
     tag_names = forms.CharField(label=_("Tags"), required=False, help_text=_("Separated by commas."), max_length=400)
 
     class Meta:
         model = Resource
-        fields = ["kind", "year", "language", "partner", "url"]
+        fields = ["kind", "year", "language", "partner"]
 
     def __init__(self, *args, user, language, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["url"] = forms.URLField(
-            label=_("External link"), required=False, max_length=500, assume_scheme="https"
-        )
         self.fields["partner"].queryset = partners_editable_by(user).order_by("name")
         self.fields["partner"].required = not is_secretariat(user)
         self.text_languages = ["en"] if language == "en" else ["en", language]
@@ -188,7 +186,7 @@ class ResourceForm(forms.ModelForm):
         return cleaned
 
     def model_data(self):
-        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data = {name: self.cleaned_data[name] for name in [*self.Meta.fields, "url"]}
         for code in self.text_languages:
             data[f"title_{code}"] = self.cleaned_data[f"title_{code}"]
             data[f"description_{code}"] = self.cleaned_data[f"description_{code}"]
