@@ -33,11 +33,11 @@ def partners_editable_by(user):
     return Partner.objects.filter(memberships__user=user)
 
 
-def _people_for(partner, names):
-    """Existing people of the partner by name, created when new."""
+def _people_for(partner, names, trained_at=None):
+    """Existing people of the partner by name, created when new (trained at the ToT the workshop replicates)."""
     people = []
     for name in names:
-        person, _created = Person.objects.get_or_create(partner=partner, name=name)
+        person, _created = Person.objects.get_or_create(partner=partner, name=name, defaults={"trained_at": trained_at})
         people.append(person)
     return people
 
@@ -51,7 +51,8 @@ def workshop_record(*, user, data, workshop=None, module_versions=(), facilitato
     workshop.full_clean()
     workshop.save()
     workshop.module_versions.set(module_versions)
-    workshop.facilitators.set([*facilitators, *_people_for(workshop.partner, new_facilitators)])
+    new_people = _people_for(workshop.partner, new_facilitators, trained_at=workshop.parent_tot)
+    workshop.facilitators.set([*facilitators, *new_people])
     return workshop
 
 

@@ -254,13 +254,15 @@ def review_create(request):
 @require_GET
 def review_download(request, job_id):
     job = get_object_or_404(ExportJob, pk=job_id, kind=ExportJob.Kind.REVIEW, status=ExportJob.Status.DONE)
-    if not job.file or not default_storage.exists(job.file.name):
+    return _stored_file(job.file.name, filename=job.download_filename(), content_type="application/pdf")
+
+
+def _stored_file(name, *, filename, content_type):
+    """A file from Django's storage as a download (never shown inline: uploads could be crafted)."""
+    if not name or not default_storage.exists(name):
         raise Http404
     return FileResponse(
-        default_storage.open(job.file.name, "rb"),
-        as_attachment=True,
-        filename=job.download_filename(),
-        content_type="application/pdf",
+        default_storage.open(name, "rb"), as_attachment=True, filename=filename, content_type=content_type
     )
 
 
@@ -307,11 +309,8 @@ def resource_add(request):
 @require_GET
 def resource_download(request, pk):
     resource = get_object_or_404(Resource, pk=pk)
-    if not resource.file or not default_storage.exists(resource.file.name):
-        raise Http404
-    return FileResponse(
-        default_storage.open(resource.file.name, "rb"),
-        as_attachment=True,
+    return _stored_file(
+        resource.file.name,
         filename=resource.file.name.rsplit("/", 1)[-1],
         content_type=resource.file_type or "application/octet-stream",
     )

@@ -51,6 +51,18 @@ def test_a_good_file_imports_every_row(partner, partner_editor, handbook):
     assert zarqa.facilitators.count() == 2
 
 
+def test_a_replication_links_back_to_its_tot_and_its_new_facilitators_were_trained_there(
+    partner, partner_editor, handbook, make_workshop
+):
+    from datetime import date
+
+    tot = make_workshop(partner, kind="national_tot", start_date=date(2025, 1, 5), end_date=date(2025, 1, 7))
+    result = workshops_import(user=partner_editor, raw=_csv({"replication_of": str(tot.pk)}), commit=True)
+    assert result.created == 1
+    replication = tot.replications.get()
+    assert {person.trained_at for person in replication.facilitators.all()} == {tot}
+
+
 def test_the_dry_run_lists_every_bad_row_with_its_reason_and_saves_nothing(
     partner, other_partner, partner_editor, handbook
 ):
