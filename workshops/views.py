@@ -231,7 +231,8 @@ def review(request):
     jobs = ExportJob.objects.filter(kind=ExportJob.Kind.REVIEW).order_by("-created_at")[:20]
     latest = Workshop.objects.dates("start_date", "year").last()
     form = ReviewRequestForm(initial={"language": get_language(), "year": latest.year if latest else None})
-    return render(request, "workshops/review.html", {"form": form, "jobs": jobs})
+    pending = any(not job.is_finished for job in jobs)
+    return render(request, "workshops/review.html", {"form": form, "jobs": jobs, "pending": pending})
 
 
 @secretariat_required
@@ -254,7 +255,8 @@ def review_create(request):
 @require_GET
 def review_download(request, job_id):
     job = get_object_or_404(ExportJob, pk=job_id, kind=ExportJob.Kind.REVIEW, status=ExportJob.Status.DONE)
-    return _stored_file(job.file.name, filename=job.download_filename(), content_type="application/pdf")
+    filename = f"state-of-the-partnership-{job.params.get('year')}-{job.language}.pdf"
+    return _stored_file(job.file.name, filename=filename, content_type="application/pdf")
 
 
 def _stored_file(name, *, filename, content_type):

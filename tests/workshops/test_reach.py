@@ -117,6 +117,16 @@ def test_it_refuses_everyone_but_the_secretariat(request, client, persona, casca
     assert client.get(reverse("workshops:reach-csv", args=["year"])).status_code == 403
 
 
+def test_the_secretariat_group_without_staff_status_is_the_secretariat_too(client, outsider, cascade):
+    from django.contrib.auth.models import Group
+
+    client.force_login(outsider)
+    assert reverse("workshops:reach") not in client.get(reverse("workshops:partner-map")).content.decode()
+    outsider.groups.add(Group.objects.get_or_create(name="secretariat")[0])
+    assert reverse("workshops:reach") in client.get(reverse("workshops:partner-map")).content.decode()
+    assert client.get(reverse("workshops:reach")).status_code == 200
+
+
 def test_anonymous_visitors_are_sent_to_sign_in(client):
     assert client.get(reverse("workshops:reach")).status_code == 302
 

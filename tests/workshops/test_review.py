@@ -69,7 +69,9 @@ def test_a_finished_review_is_not_served_to_others(client, secretariat, partner_
     assert client.get(reverse("exports:job", args=[job.pk])).status_code == 404
     assert client.get(reverse("exports:download", args=[job.pk])).status_code == 404
     client.force_login(secretariat)
-    assert client.get(reverse("workshops:review-download", args=[job.pk])).status_code == 200
+    download = client.get(reverse("workshops:review-download", args=[job.pk]))
+    assert download.status_code == 200
+    assert 'filename="state-of-the-partnership-2025-en.pdf"' in download["Content-Disposition"]
 
 
 @pytest.mark.integration
