@@ -49,10 +49,16 @@ def review_figures(*, year):
         .order_by()
     ):
         partners[row["partner_id"]]["modules"][str(row["module_id"])] = row["participants"]
-    by_kind = {
-        row["kind"]: row["participants"]
-        for row in workshops.values("kind").annotate(participants=_TOTALS["participants"]).order_by()
+    kind_rows = {
+        row["kind"]: row
+        for row in workshops.values("kind").annotate(count=Count("id"), participants=_TOTALS["participants"]).order_by()
     }
+    by_kind = {kind: row["participants"] for kind, row in kind_rows.items()}
+    # The cascade from the top: regional ToTs, national ToTs, workshops (count, participants).
+    cascade = [
+        [kind, kind_rows.get(kind, {}).get("count", 0), kind_rows.get(kind, {}).get("participants", 0)]
+        for kind in [Workshop.Kind.REGIONAL_TOT, Workshop.Kind.NATIONAL_TOT, Workshop.Kind.WORKSHOP]
+    ]
     replications = workshops.filter(parent_tot__isnull=False).count()
     new_versions = list(
         ModuleVersion.objects.filter(published_at__year=year)
@@ -63,6 +69,7 @@ def review_figures(*, year):
         "year": year,
         "totals": {**totals, "replications": replications},
         "by_kind": by_kind,
+        "cascade": cascade,
         "partners": {str(partner_id): figures for partner_id, figures in sorted(partners.items())},
         "new_versions": new_versions,
     }
@@ -148,9 +155,14 @@ def review_html(*, figures, language, generated_at=None):
         new_versions = ModuleVersion.objects.filter(pk__in=figures["new_versions"]).select_related(
             "module", "module__curriculum"
         )
+        cascade = [
+            {"label": kinds[kind], "workshops": count, "participants": participants}
+            for kind, count, participants in figures["cascade"]
+        ]
         return render_to_string(
             REVIEW_TEMPLATE,
             {
+                "cascade": cascade,
                 "figures": figures,
                 "language": language,
                 "direction": language_direction(language),
