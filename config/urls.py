@@ -1,7 +1,10 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
+
+from accounts.views import ThrottledLoginView
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -9,7 +12,12 @@ urlpatterns = [
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
+    path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("workspace/", include("curriculum.workspace_urls")),
+    path("audit/", include("audit.urls")),
     path("exports/", include("exports.urls")),
+    path("", include("downloads.urls")),
     path("", include("workshops.urls")),
     path("", include("curriculum.urls")),
 )

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -140,6 +141,9 @@ class Partner(models.Model):
     )
     languages = models.JSONField(_("languages"), default=list, blank=True)
     description = models.TextField(_("description"), blank=True)
+    # [self, parent, grandparent...] kept on the row, so an edition's whole
+    # chain of layers is found in one query, however deep the affiliates go.
+    lineage_ids = models.JSONField(_("lineage"), default=list, blank=True, editable=False)
     logo = models.ImageField(_("logo"), upload_to="partners/logos/", blank=True)
 
     class Meta:
@@ -150,18 +154,23 @@ class Partner(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        lineage = [self.pk, *(self.parent.lineage_ids if self.parent_id else [])]
+        if lineage != self.lineage_ids:
+            self.lineage_ids = lineage
+            Partner.objects.filter(pk=self.pk).update(lineage_ids=lineage)
+            for affiliate in self.affiliates.all():
+                affiliate.save()
+
+    def clean(self):
+        super().clean()
+        if self.pk and self.parent_id and self.pk in (self.parent.lineage_ids or [self.parent_id]):
+            raise ValidationError({"parent": _("A partner cannot be its own affiliate.")})
+
     @property
     def is_affiliate(self):
         return self.parent_id is not None
-
-    def lineage(self):
-        """The partner and its ancestors, nearest first (affiliate, partner)."""
-        chain, seen, node = [], set(), self
-        while node is not None and node.pk not in seen:
-            chain.append(node)
-            seen.add(node.pk)
-            node = node.parent
-        return chain
 
 
 class PartnerMembership(models.Model):
@@ -181,3 +190,117 @@ class PartnerMembership(models.Model):
 
     def __str__(self):
         return f"{self.user} @ {self.partner}"
+
+
+class Edition(models.Model):
+    """A partner's (or affiliate's) adaptation of a curriculum: block-level layers over its upstream."""
+
+    curriculum = models.ForeignKey(
+        Curriculum, on_delete=models.CASCADE, related_name="editions", verbose_name=_("curriculum")
+    )
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="editions", verbose_name=_("partner"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["curriculum", "partner__name"]
+        constraints = [models.UniqueConstraint(fields=["curriculum", "partner"], name="edition_unique_per_partner")]
+        verbose_name = _("edition")
+        verbose_name_plural = _("editions")
+
+    def __str__(self):
+        return f"{self.curriculum.slug} · {self.partner.name}"
+
+
+class BlockAdaptation(models.Model):
+    """An edition's own text for an upstream block, or the decision to hide it.
+
+    `block_key` names the upstream block (a core block, or a local block of the
+    parent partner for an affiliate). `based_on` keeps the upstream text the
+    adaptation was made against: when the upstream changes, the editor sees the
+    difference and decides.
+    """
+
+    class Action(models.TextChoices):
+        OVERRIDE = "override", _("Own text")
+        HIDE = "hide", _("Hidden")
+
+    edition = models.ForeignKey(
+        Edition, on_delete=models.CASCADE, related_name="adaptations", verbose_name=_("edition")
+    )
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="+", verbose_name=_("module"))
+    block_key = models.SlugField(_("block key"), max_length=80)
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    body = models.TextField(_("body"), blank=True)
+    based_on = models.JSONField(_("upstream text adapted"), default=dict, blank=True)
+    based_on_version = models.PositiveIntegerField(_("upstream version adapted"), null=True, blank=True)
+    revision = models.PositiveIntegerField(_("revision"), default=1)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "module", "block_key"], name="adaptation_unique_per_block")
+        ]
+        verbose_name = _("block adaptation")
+        verbose_name_plural = _("block adaptations")
+
+    def __str__(self):
+        return f"{self.edition} · {self.module.slug}/{self.block_key} ({self.action})"
+
+
+class LocalBlock(models.Model):
+    """A block an edition adds to a module, placed after an upstream block (or at the start)."""
+
+    edition = models.ForeignKey(
+        Edition, on_delete=models.CASCADE, related_name="local_blocks", verbose_name=_("edition")
+    )
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="+", verbose_name=_("module"))
+    key = models.SlugField(_("key"), max_length=80)
+    after_key = models.SlugField(
+        _("after block"), max_length=80, blank=True, help_text=_("Empty: at the start of the module.")
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    kind = models.CharField(_("kind"), max_length=20, choices=Block.Kind.choices, default=Block.Kind.TEXT)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    body = models.TextField(_("body"), blank=True)
+    revision = models.PositiveIntegerField(_("revision"), default=1)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["module", "after_key", "position", "id"]
+        constraints = [models.UniqueConstraint(fields=["edition", "module", "key"], name="local_block_unique_key")]
+        verbose_name = _("local block")
+        verbose_name_plural = _("local blocks")
+
+    def __str__(self):
+        return f"{self.edition} · {self.module.slug}/{self.key} (local)"
+
+
+class EditionVersion(models.Model):
+    """An immutable snapshot of an edition's adaptation layer, taken when the partner publishes it."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="versions", verbose_name=_("edition"))
+    number = models.PositiveIntegerField(_("number"))
+    snapshot = models.JSONField(_("snapshot"))
+    core_versions = models.JSONField(_("core versions"), default=dict, help_text=_("Module slug → version number."))
+    change_note = models.CharField(_("change note"), max_length=300, blank=True)
+    published_at = models.DateTimeField(_("published"), auto_now_add=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("published by")
+    )
+
+    class Meta:
+        ordering = ["edition", "-number"]
+        constraints = [models.UniqueConstraint(fields=["edition", "number"], name="edition_version_number_unique")]
+        verbose_name = _("edition version")
+        verbose_name_plural = _("edition versions")
+
+    def __str__(self):
+        return f"{self.edition} v{self.number}"

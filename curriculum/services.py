@@ -7,12 +7,24 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .markup import disallowed_markup, markdown_to_html
-from .models import Block, Curriculum, Module, ModuleVersion, Partner
+from .models import (
+    Block,
+    BlockAdaptation,
+    Curriculum,
+    Edition,
+    EditionVersion,
+    LocalBlock,
+    Module,
+    ModuleVersion,
+    Partner,
+)
+from .signals import content_published
 
 CURRICULUM_FIELDS = ("title", "description")
 MODULE_FIELDS = ("title", "topic", "summary")
@@ -78,13 +90,15 @@ def module_publish(*, module, user=None, change_note=""):
     latest = module.versions.order_by("-number").first()
     if latest is not None and latest.snapshot == snapshot:
         return latest
-    return ModuleVersion.objects.create(
+    version = ModuleVersion.objects.create(
         module=module,
         number=(latest.number + 1) if latest else 1,
         snapshot=snapshot,
         change_note=change_note[:300],
         published_by=user,
     )
+    content_published.send(sender=ModuleVersion, curriculum=module.curriculum, partner=None)
+    return version
 
 
 @transaction.atomic
@@ -101,6 +115,18 @@ def curriculum_publish(*, curriculum, user=None, change_note=""):
 
 
 # --- Resolving an edition ---------------------------------------------------------
+#
+# An edition is a stack of layers: the core's published module versions, then
+# each partner in the lineage (partner, then affiliate) applying its own layer
+# of adaptations (override / hide a block, add local blocks). Layers are plain
+# JSON (a published EditionVersion snapshot, or the live rows for a draft), so
+# resolving takes a constant number of queries however large the edition is.
+
+
+class Source(models.TextChoices):
+    CORE = "core", gettext_lazy("Core")
+    PARTNER = "partner", gettext_lazy("Partner")
+    AFFILIATE = "affiliate", gettext_lazy("Affiliate")
 
 
 @dataclass(frozen=True)
@@ -111,7 +137,11 @@ class ResolvedBlock:
     body: str
     language: str
     is_fallback: bool
-    source: str = "core"
+    source: str = Source.CORE
+    source_name: str = ""
+    source_version: int | None = None
+    adaptation: str = "inherited"  # inherited | override | local
+    is_stale: bool = False
 
     @property
     def direction(self):
@@ -120,6 +150,10 @@ class ResolvedBlock:
     @property
     def kind_label(self):
         return Block.Kind(self.kind).label
+
+    @property
+    def source_label(self):
+        return Source(self.source).label
 
     @cached_property
     def body_html(self):
@@ -140,6 +174,7 @@ class ResolvedModule:
     version_id: int | None
     version_number: int | None
     blocks: list = field(default_factory=list)
+    hidden: list = field(default_factory=list)
 
     @property
     def kind_label(self):
@@ -169,6 +204,8 @@ class ResolvedEdition:
     description_language: str
     modules: list
     draft: bool = False
+    edition_versions: dict = field(default_factory=dict)  # partner slug → published edition version number
+    edition_version_ids: list = field(default_factory=list)
 
     @property
     def direction(self):
@@ -201,9 +238,10 @@ class ResolvedEdition:
             "title": [self.title, self.description],
             "partner": [self.partner.slug, self.partner.name] if self.partner else None,
             "language": self.language,
+            "editions": self.edition_versions,
             "modules": [
                 [m.slug, m.kind, m.title, m.topic, m.summary, m.duration_minutes, m.version_id]
-                + [[b.key, b.kind, b.title, b.body, b.language] for b in m.blocks]
+                + [[b.key, b.kind, b.title, b.body, b.language, b.source, b.source_name] for b in m.blocks]
                 for m in self.modules
             ],
         }
@@ -211,26 +249,109 @@ class ResolvedEdition:
         return hashlib.sha256(encoded).hexdigest()
 
 
-def _resolve_module(snapshot, language, version=None):
+def upstream_text(block, source_language):
+    """The part of an upstream block whose change makes an adaptation of it stale."""
+    return {
+        "title": block["title"].get(source_language, ""),
+        "body": block["body"].get(source_language, ""),
+    }
+
+
+def _core_blocks(snapshot, version_number):
+    return [
+        {
+            "key": block["key"],
+            "kind": block["kind"],
+            "title": block.get("title", {}),
+            "body": block.get("body", {}),
+            "source": Source.CORE,
+            "source_name": "",
+            "source_version": version_number,
+            "adaptation": "inherited",
+            "stale": False,
+        }
+        for block in snapshot["blocks"]
+    ]
+
+
+def _apply_layer(module_slug, blocks, layer, *, source, source_name, version, source_language):
+    """One partner's layer over the upstream blocks of a module: (visible blocks, hidden blocks)."""
+    adaptations = layer.get("adaptations", {})
+    locals_by_anchor = {}
+    for local in sorted(layer.get("locals", {}).get(module_slug, []), key=lambda item: item.get("position", 0)):
+        locals_by_anchor.setdefault(local.get("after", ""), []).append(local)
+
+    def local_block(local):
+        return {
+            "key": local["key"],
+            "kind": local["kind"],
+            "title": local.get("title", {}),
+            "body": local.get("body", {}),
+            "source": source,
+            "source_name": source_name,
+            "source_version": version,
+            "adaptation": "local",
+            "stale": False,
+        }
+
+    visible = [local_block(local) for local in locals_by_anchor.pop("", [])]
+    hidden = []
+    for block in blocks:
+        adaptation = adaptations.get(f"{module_slug}/{block['key']}")
+        if adaptation is None:
+            visible.append(block)
+        else:
+            stale = adaptation.get("based_on") != upstream_text(block, source_language)
+            if adaptation["action"] == "hide":
+                hidden.append({**block, "stale": stale, "hidden_by": source_name})
+            else:
+                visible.append(
+                    {
+                        **block,
+                        "title": adaptation.get("title") or block["title"],
+                        "body": adaptation.get("body", {}),
+                        "source": source,
+                        "source_name": source_name,
+                        "source_version": version,
+                        "adaptation": "override",
+                        "stale": stale,
+                    }
+                )
+        visible.extend(local_block(local) for local in locals_by_anchor.pop(block["key"], []))
+    # Local blocks whose anchor left the upstream stay, at the end, rather than vanish.
+    for orphans in locals_by_anchor.values():
+        visible.extend(local_block(local) for local in orphans)
+    return visible, hidden
+
+
+def _pick_block(block, language):
+    body, body_language = pick(block["body"], language)
+    if not body and block["body"]:
+        # An override written only in languages off this chain: show it rather than nothing.
+        body_language, body = next(iter(block["body"].items()))
+    block_title, _title_language = pick(block["title"], body_language)
+    if not block_title:
+        block_title, _title_language = pick(block["title"], language)
+    return ResolvedBlock(
+        key=block["key"],
+        kind=block["kind"],
+        title=block_title,
+        body=body,
+        language=body_language,
+        is_fallback=body_language != language,
+        source=block["source"],
+        source_name=block["source_name"],
+        source_version=block["source_version"],
+        adaptation=block["adaptation"],
+        is_stale=block["stale"],
+    )
+
+
+def _resolve_module(snapshot, language, version=None, layers=(), source_language="en"):
     title, title_language = pick(snapshot["title"], language)
     summary, summary_language = pick(snapshot.get("summary", {}), language)
     topic, _topic_language = pick(snapshot.get("topic", {}), language)
-    blocks = []
-    for block in snapshot["blocks"]:
-        body, body_language = pick(block.get("body", {}), language)
-        block_title, _title_language = pick(block.get("title", {}), body_language)
-        if not block_title:
-            block_title, _title_language = pick(block.get("title", {}), language)
-        blocks.append(
-            ResolvedBlock(
-                key=block["key"],
-                kind=block["kind"],
-                title=block_title,
-                body=body,
-                language=body_language,
-                is_fallback=body_language != language,
-            )
-        )
+    blocks, hidden = module_raw_blocks(snapshot, version.number if version else None, layers, source_language)
     return ResolvedModule(
         slug=snapshot["slug"],
         kind=snapshot["kind"],
@@ -243,7 +364,8 @@ def _resolve_module(snapshot, language, version=None):
         summary_language=summary_language,
         version_id=version.pk if version else None,
         version_number=version.number if version else None,
-        blocks=blocks,
+        blocks=[_pick_block(block, language) for block in blocks],
+        hidden=[_pick_block(block, language) for block in hidden],
     )
 
 
@@ -255,18 +377,83 @@ def published_versions(curriculum, version_ids=None):
     return ModuleVersion.objects.filter(module__curriculum=curriculum, number=Subquery(latest_number))
 
 
-def edition_resolve(*, curriculum, language, partner=None, version_ids=None, draft=False):
+def published_edition_versions(curriculum, partner_ids, version_ids=None):
+    """The latest published layer of each edition of these partners (or the pinned ones), in one query."""
+    versions = EditionVersion.objects.select_related("edition__partner").filter(
+        edition__curriculum=curriculum, edition__partner_id__in=partner_ids
+    )
+    if version_ids is not None:
+        return versions.filter(pk__in=version_ids)
+    latest_number = EditionVersion.objects.filter(edition=OuterRef("edition")).order_by("-number").values("number")[:1]
+    return versions.filter(number=Subquery(latest_number))
+
+
+def _layer_source(partner):
+    return Source.AFFILIATE if partner.parent_id else Source.PARTNER
+
+
+def edition_layers(*, curriculum, partner, draft=False, edition_version_ids=None):
+    """The adaptation layers over the core for a partner, ancestors first.
+
+    Returns (layers, {partner slug: published version number}, [published version ids]).
+    """
+    layers, edition_versions, version_ids = [], {}, []
+    if partner is None:
+        return layers, edition_versions, version_ids
+    lineage = partner.lineage_ids or [partner.pk]
+    upstream_ids = lineage[1:] if draft else lineage
+    published = {
+        version.edition.partner_id: version
+        for version in published_edition_versions(curriculum, upstream_ids, edition_version_ids)
+    }
+    for partner_id in reversed(lineage):
+        version = published.get(partner_id)
+        if partner_id == partner.pk and draft:
+            layers.append(
+                {
+                    "layer": edition_layer_snapshot(curriculum=curriculum, partner=partner),
+                    "source": _layer_source(partner),
+                    "source_name": partner.name,
+                    "version": None,
+                }
+            )
+        elif version is not None:
+            edition_versions[version.edition.partner.slug] = version.number
+            version_ids.append(version.pk)
+            layers.append(
+                {
+                    "layer": version.snapshot,
+                    "source": _layer_source(version.edition.partner),
+                    "source_name": version.edition.partner.name,
+                    "version": version.number,
+                }
+            )
+    return layers, edition_versions, version_ids
+
+
+def edition_resolve(*, curriculum, language, partner=None, version_ids=None, edition_version_ids=None, draft=False):
     """The ordered, fully resolved modules and blocks of an edition, in a constant number of queries.
 
-    Trainers and PDFs see published versions only; `draft=True` shows editors
-    the current text; `version_ids` pins the exact versions a job was asked for.
+    Trainers and PDFs see published versions only. `draft=True` shows an editor
+    the current text of the top layer (the core, or the partner's own
+    adaptations over published upstream layers). `version_ids` and
+    `edition_version_ids` pin exactly the versions a job was asked for.
     """
-    if draft:
+    layers, edition_versions, pinned_layer_ids = edition_layers(
+        curriculum=curriculum, partner=partner, draft=draft, edition_version_ids=edition_version_ids
+    )
+    source_language = curriculum.source_language
+    if draft and partner is None:
         modules = curriculum.modules.order_by("position", "id").prefetch_related("blocks")
-        resolved = [_resolve_module(module_snapshot(module, module.blocks.all()), language) for module in modules]
+        resolved = [
+            _resolve_module(module_snapshot(module, module.blocks.all()), language, source_language=source_language)
+            for module in modules
+        ]
     else:
-        versions = published_versions(curriculum, version_ids)
-        resolved = [_resolve_module(version.snapshot, language, version) for version in versions]
+        resolved = [
+            _resolve_module(version.snapshot, language, version, layers, source_language)
+            for version in published_versions(curriculum, version_ids)
+        ]
         resolved.sort(key=lambda module: (module.position, module.slug))
     title, title_language = pick(translations_of(curriculum, "title"), language)
     description, description_language = pick(translations_of(curriculum, "description"), language)
@@ -280,7 +467,53 @@ def edition_resolve(*, curriculum, language, partner=None, version_ids=None, dra
         description_language=description_language,
         modules=resolved,
         draft=draft,
+        edition_versions=edition_versions,
+        edition_version_ids=pinned_layer_ids,
     )
+
+
+def module_raw_blocks(snapshot, version_number, layers, source_language):
+    """A module's blocks after every layer, every language kept: (visible, hidden) block dicts."""
+    blocks, hidden = _core_blocks(snapshot, version_number), []
+    for layer in layers:
+        blocks, layer_hidden = _apply_layer(snapshot["slug"], blocks, source_language=source_language, **layer)
+        hidden.extend(layer_hidden)
+    return blocks, hidden
+
+
+def edition_layer_snapshot(*, curriculum, partner):
+    """The JSON of a partner's current (draft) adaptation layer: what publishing its edition freezes."""
+    adaptations = BlockAdaptation.objects.filter(
+        edition__curriculum=curriculum, edition__partner=partner
+    ).select_related("module")
+    local_blocks = LocalBlock.objects.filter(edition__curriculum=curriculum, edition__partner=partner).select_related(
+        "module"
+    )
+    layer = {"adaptations": {}, "locals": {}}
+    for adaptation in adaptations:
+        entry = {
+            "action": adaptation.action,
+            "based_on": adaptation.based_on,
+            "based_on_version": adaptation.based_on_version,
+        }
+        if adaptation.action == BlockAdaptation.Action.OVERRIDE:
+            entry["title"] = translations_of(adaptation, "title")
+            entry["body"] = translations_of(adaptation, "body")
+        layer["adaptations"][f"{adaptation.module.slug}/{adaptation.block_key}"] = entry
+    for local in local_blocks:
+        layer["locals"].setdefault(local.module.slug, []).append(
+            {
+                "key": local.key,
+                "kind": local.kind,
+                "after": local.after_key,
+                "position": local.position,
+                "title": translations_of(local, "title"),
+                "body": translations_of(local, "body"),
+            }
+        )
+    for items in layer["locals"].values():
+        items.sort(key=lambda item: (item["after"], item["position"], item["key"]))
+    return layer
 
 
 # --- JSON exchange ---------------------------------------------------------------
@@ -413,6 +646,7 @@ def curriculum_validate(data):
                 }
             )
         clean["modules"].append(clean_module)
+    clean["editions"] = _validate_editions(v, data.get("editions", []), clean)
     if v.errors:
         shown = v.errors[:20]
         more = len(v.errors) - len(shown)
@@ -421,6 +655,108 @@ def curriculum_validate(data):
             message += "\n" + _("…and %(count)s more problems.") % {"count": more}
         raise CurriculumImportError(message)
     return clean
+
+
+def _validate_editions(v, editions, clean):
+    if not isinstance(editions, list):
+        v.fail("editions", _("must be a list"))
+        return []
+    modules = {module["slug"]: {block["key"] for block in module["blocks"]} for module in clean["modules"]}
+    partners = {partner.slug: partner for partner in Partner.objects.filter(slug__in=[
+        item.get("partner") for item in editions if isinstance(item, dict) and isinstance(item.get("partner"), str)
+    ])}  # fmt: skip
+    result = []
+    for i, item in enumerate(editions):
+        path = f"editions[{i}]"
+        if not isinstance(item, dict):
+            v.fail(path, _("must be an object"))
+            continue
+        partner = partners.get(item.get("partner"))
+        if partner is None:
+            v.fail(f"{path}.partner", _("no partner with this slug on this site; create it first"))
+            continue
+        entry = {"partner": partner, "published": bool(item.get("published")), "adaptations": [], "locals": []}
+        for j, adaptation in enumerate(item.get("adaptations") or []):
+            where = f"{path}.adaptations[{j}]"
+            if not isinstance(adaptation, dict) or adaptation.get("module") not in modules:
+                v.fail(where, _("names no module of this curriculum"))
+                continue
+            action = _choice(v, adaptation.get("action"), BlockAdaptation.Action.values, f"{where}.action")
+            based_on = adaptation.get("based_on") or {}
+            if not isinstance(based_on, dict) or not all(isinstance(text, str) for text in based_on.values()):
+                v.fail(f"{where}.based_on", _("must be an object of texts"))
+                based_on = {}
+            entry["adaptations"].append(
+                {
+                    "module": adaptation["module"],
+                    "block": adaptation.get("block") if v.slug(adaptation.get("block"), f"{where}.block") else None,
+                    "action": action,
+                    "title": v.translations(adaptation.get("title"), f"{where}.title", max_length=200),
+                    "body": v.translations(adaptation.get("body"), f"{where}.body", markdown=True),
+                    "based_on": based_on,
+                    "based_on_version": adaptation.get("based_on_version")
+                    if isinstance(adaptation.get("based_on_version"), int)
+                    else None,
+                }
+            )
+        for j, local in enumerate(item.get("locals") or []):
+            where = f"{path}.locals[{j}]"
+            if not isinstance(local, dict) or local.get("module") not in modules:
+                v.fail(where, _("names no module of this curriculum"))
+                continue
+            v.slug(local.get("key"), f"{where}.key")
+            if local.get("after") and not SLUG_RE.match(str(local.get("after"))):
+                v.fail(f"{where}.after", _("must be a block key"))
+            entry["locals"].append(
+                {
+                    "module": local["module"],
+                    "key": local.get("key"),
+                    "after": local.get("after") or "",
+                    "position": local.get("position") if isinstance(local.get("position"), int) else j + 1,
+                    "kind": _choice(v, local.get("kind", "text"), Block.Kind.values, f"{where}.kind"),
+                    "title": v.translations(local.get("title"), f"{where}.title", max_length=200),
+                    "body": v.translations(local.get("body"), f"{where}.body", markdown=True),
+                }
+            )
+        result.append(entry)
+    return result
+
+
+def _editions_import(curriculum, editions, *, publish, user):
+    modules = {module.slug: module for module in curriculum.modules.all()}
+    # Parents before affiliates, so each layer is published over its upstream.
+    for item in sorted(editions, key=lambda entry: len(entry["partner"].lineage_ids or [])):
+        edition = edition_get_or_create(curriculum=curriculum, partner=item["partner"])
+        edition.adaptations.all().delete()
+        edition.local_blocks.all().delete()
+        for adaptation in item["adaptations"]:
+            row = BlockAdaptation(
+                edition=edition,
+                module=modules[adaptation["module"]],
+                block_key=adaptation["block"],
+                action=adaptation["action"],
+                based_on=adaptation["based_on"],
+                based_on_version=adaptation["based_on_version"],
+                updated_by=user,
+            )
+            _set_translations(row, "title", adaptation["title"])
+            _set_translations(row, "body", adaptation["body"])
+            row.save()
+        for local in item["locals"]:
+            row = LocalBlock(
+                edition=edition,
+                module=modules[local["module"]],
+                key=local["key"],
+                after_key=local["after"],
+                position=local["position"],
+                kind=local["kind"],
+                updated_by=user,
+            )
+            _set_translations(row, "title", local["title"])
+            _set_translations(row, "body", local["body"])
+            row.save()
+        if publish and item["published"]:
+            edition_publish(edition=edition, user=user, change_note=_("Imported"))
 
 
 def _set_translations(obj, field_name, values):
@@ -458,6 +794,8 @@ def curriculum_import(*, data, publish=True, user=None, change_note=""):
     Module.objects.filter(pk__in=[module.pk for module in existing_modules.values()]).delete()
     if publish:
         curriculum_publish(curriculum=curriculum, user=user, change_note=change_note or _("Imported"))
+    if clean["editions"]:
+        _editions_import(curriculum, clean["editions"], publish=publish, user=user)
     return curriculum
 
 
@@ -487,4 +825,342 @@ def curriculum_export(*, curriculum):
             }
             for module in modules
         ],
+        "editions": editions_export(curriculum=curriculum),
     }
+
+
+def editions_export(*, curriculum):
+    """Every partner edition's current adaptations, so an edition can be backed up or moved."""
+    adaptations = BlockAdaptation.objects.filter(edition__curriculum=curriculum).select_related("module")
+    local_blocks = LocalBlock.objects.filter(edition__curriculum=curriculum).select_related("module")
+    editions = {}
+    for edition in Edition.objects.filter(curriculum=curriculum).select_related("partner"):
+        editions[edition.pk] = {
+            "partner": edition.partner.slug,
+            "published": edition.versions.exists(),
+            "adaptations": [],
+            "locals": [],
+        }
+    for adaptation in adaptations.order_by("module__position", "block_key"):
+        editions[adaptation.edition_id]["adaptations"].append(
+            {
+                "module": adaptation.module.slug,
+                "block": adaptation.block_key,
+                "action": adaptation.action,
+                "title": translations_of(adaptation, "title"),
+                "body": translations_of(adaptation, "body"),
+                "based_on": adaptation.based_on,
+                "based_on_version": adaptation.based_on_version,
+            }
+        )
+    for local in local_blocks.order_by("module__position", "after_key", "position", "key"):
+        editions[local.edition_id]["locals"].append(
+            {
+                "module": local.module.slug,
+                "key": local.key,
+                "after": local.after_key,
+                "position": local.position,
+                "kind": local.kind,
+                "title": translations_of(local, "title"),
+                "body": translations_of(local, "body"),
+            }
+        )
+    return sorted(editions.values(), key=lambda item: item["partner"])
+
+
+# --- Adapting an edition -------------------------------------------------------------
+
+
+class AdaptationError(Exception):
+    """An adaptation that cannot be made; the message says why."""
+
+
+class AdaptationConflict(AdaptationError):
+    """Someone saved this block since the form was opened: nothing was overwritten."""
+
+    def __init__(self, current):
+        super().__init__(_("Someone else saved this block after you opened it. Compare both texts and save again."))
+        self.current = current
+
+
+WORD_RE = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
+
+
+def word_diff(old, new):
+    """An HTML word-level diff of two texts: <del> for removed words, <ins> for added ones (escaped)."""
+    from difflib import SequenceMatcher
+
+    from django.utils.html import escape
+
+    old_words, new_words = WORD_RE.findall(old or ""), WORD_RE.findall(new or "")
+    parts = []
+    for op, i1, i2, j1, j2 in SequenceMatcher(a=old_words, b=new_words, autojunk=False).get_opcodes():
+        if op == "equal":
+            parts.append(escape("".join(old_words[i1:i2])))
+            continue
+        if op in ("delete", "replace"):
+            parts.append(f"<del>{escape(''.join(old_words[i1:i2]))}</del>")
+        if op in ("insert", "replace"):
+            parts.append(f"<ins>{escape(''.join(new_words[j1:j2]))}</ins>")
+    return "".join(parts)
+
+
+def edition_get_or_create(*, curriculum, partner):
+    edition, _created = Edition.objects.get_or_create(curriculum=curriculum, partner=partner)
+    return edition
+
+
+def upstream_blocks(*, curriculum, partner, module):
+    """The blocks a partner adapts in a module: the published text of its upstream (core, or its parent's edition)."""
+    version = published_versions(curriculum).filter(module=module).first()
+    if version is None:
+        raise AdaptationError(_("This module has no published version to adapt yet."))
+    layers = edition_layers(curriculum=curriculum, partner=partner.parent)[0] if partner.parent_id else []
+    visible, _hidden = module_raw_blocks(version.snapshot, version.number, layers, curriculum.source_language)
+    return version, {block["key"]: block for block in visible}
+
+
+def _upstream_block(edition, module, block_key):
+    version, blocks = upstream_blocks(curriculum=edition.curriculum, partner=edition.partner, module=module)
+    if block_key not in blocks:
+        raise AdaptationError(_("This block is not in the upstream edition any more."))
+    return version, blocks[block_key]
+
+
+def _check_revision(current, expected_revision):
+    """Refuse a save made from a form opened before someone else's save (revision 0: opened before it existed)."""
+    if expected_revision is not None and current is not None and current.revision != expected_revision:
+        raise AdaptationConflict(current)
+
+
+@transaction.atomic
+def adaptation_override(*, edition, module, block_key, title, body, user=None, expected_revision=None):
+    """Give an upstream block the edition's own text (by language); it records the upstream text it was based on."""
+    version, upstream = _upstream_block(edition, module, block_key)
+    current = BlockAdaptation.objects.select_for_update().filter(edition=edition, module=module, block_key=block_key)
+    adaptation = current.first()
+    _check_revision(adaptation, expected_revision)
+    clean_body = {code: text for code, text in body.items() if text and text.strip()}
+    if not clean_body:
+        raise AdaptationError(_("Write the block's text in at least one language, or keep the core text."))
+    if adaptation is None:
+        adaptation = BlockAdaptation(edition=edition, module=module, block_key=block_key, revision=0)
+    adaptation.action = BlockAdaptation.Action.OVERRIDE
+    _set_translations(adaptation, "title", {code: text for code, text in title.items() if text})
+    _set_translations(adaptation, "body", clean_body)
+    adaptation.based_on = upstream_text(upstream, edition.curriculum.source_language)
+    adaptation.based_on_version = version.number
+    adaptation.revision += 1
+    adaptation.updated_by = user
+    adaptation.save()
+    return adaptation
+
+
+@transaction.atomic
+def adaptation_hide(*, edition, module, block_key, user=None):
+    """Hide an upstream block in this edition."""
+    version, upstream = _upstream_block(edition, module, block_key)
+    adaptation, _created = BlockAdaptation.objects.update_or_create(
+        edition=edition,
+        module=module,
+        block_key=block_key,
+        defaults={
+            "action": BlockAdaptation.Action.HIDE,
+            "based_on": upstream_text(upstream, edition.curriculum.source_language),
+            "based_on_version": version.number,
+            "updated_by": user,
+        },
+    )
+    _set_translations(adaptation, "title", {})
+    _set_translations(adaptation, "body", {})
+    adaptation.revision += 1
+    adaptation.save()
+    return adaptation
+
+
+def adaptation_inherit(*, edition, module, block_key):
+    """Drop the edition's adaptation of a block: it shows (and follows) the upstream text again."""
+    BlockAdaptation.objects.filter(edition=edition, module=module, block_key=block_key).delete()
+
+
+@transaction.atomic
+def adaptation_acknowledge(*, edition, module, block_key, user=None):
+    """Keep the edition's own text (or hiding) after an upstream change: it is current again."""
+    version, upstream = _upstream_block(edition, module, block_key)
+    adaptation = BlockAdaptation.objects.select_for_update().get(edition=edition, module=module, block_key=block_key)
+    adaptation.based_on = upstream_text(upstream, edition.curriculum.source_language)
+    adaptation.based_on_version = version.number
+    adaptation.revision += 1
+    adaptation.updated_by = user
+    adaptation.save()
+    return adaptation
+
+
+def _new_local_key(edition, module):
+    taken = set(LocalBlock.objects.filter(module=module).values_list("key", flat=True))
+    taken |= set(module.blocks.values_list("key", flat=True))
+    prefix = f"{edition.partner.slug[:60]}-local"
+    number = 1
+    while f"{prefix}-{number}" in taken:
+        number += 1
+    return f"{prefix}-{number}"
+
+
+@transaction.atomic
+def local_block_save(
+    *, edition, module, kind, title, body, after_key="", local=None, user=None, expected_revision=None
+):
+    """Add a local block after an upstream block (or at the start), or save an existing one."""
+    clean_body = {code: text for code, text in body.items() if text and text.strip()}
+    if not clean_body:
+        raise AdaptationError(_("Write the block's text in at least one language."))
+    if kind not in Block.Kind.values:
+        raise AdaptationError(_("Choose what kind of block this is."))
+    if local is None:
+        if after_key:
+            _upstream_block(edition, module, after_key)
+        siblings = LocalBlock.objects.filter(edition=edition, module=module, after_key=after_key)
+        local = LocalBlock(
+            edition=edition,
+            module=module,
+            key=_new_local_key(edition, module),
+            after_key=after_key,
+            position=(max(siblings.values_list("position", flat=True), default=0) + 1),
+            revision=0,
+        )
+    else:
+        locked = LocalBlock.objects.select_for_update().get(pk=local.pk)
+        _check_revision(locked, expected_revision)
+        local = locked
+    local.kind = kind
+    _set_translations(local, "title", {code: text for code, text in title.items() if text})
+    _set_translations(local, "body", clean_body)
+    local.revision += 1
+    local.updated_by = user
+    local.save()
+    return local
+
+
+@transaction.atomic
+def local_block_move(*, local, offset):
+    """Move a local block up (-1) or down (+1) among the local blocks at the same place."""
+    siblings = list(
+        LocalBlock.objects.select_for_update()
+        .filter(edition=local.edition, module=local.module, after_key=local.after_key)
+        .order_by("position", "id")
+    )
+    index = next(i for i, sibling in enumerate(siblings) if sibling.pk == local.pk)
+    target = index + offset
+    if 0 <= target < len(siblings):
+        siblings[index], siblings[target] = siblings[target], siblings[index]
+        for position, sibling in enumerate(siblings, start=1):
+            if sibling.position != position:
+                LocalBlock.objects.filter(pk=sibling.pk).update(position=position)
+
+
+def local_block_delete(*, local):
+    local.delete()
+
+
+@transaction.atomic
+def edition_publish(*, edition, user=None, change_note=""):
+    """Freeze the edition's adaptations as a new numbered version; an unchanged edition makes none."""
+    Edition.objects.select_for_update().filter(pk=edition.pk).first()
+    snapshot = edition_layer_snapshot(curriculum=edition.curriculum, partner=edition.partner)
+    core_versions = {version.snapshot["slug"]: version.number for version in published_versions(edition.curriculum)}
+    latest = edition.versions.order_by("-number").first()
+    if latest is not None and latest.snapshot == snapshot:
+        return latest
+    version = EditionVersion.objects.create(
+        edition=edition,
+        number=(latest.number + 1) if latest else 1,
+        snapshot=snapshot,
+        core_versions=core_versions,
+        change_note=change_note[:300],
+        published_by=user,
+    )
+    content_published.send(sender=EditionVersion, curriculum=edition.curriculum, partner=edition.partner)
+    return version
+
+
+@dataclass
+class StaleAdaptation:
+    module: Module
+    block_key: str
+    action: str
+    adaptation: BlockAdaptation
+    upstream_title: str
+    diff_html: str
+    own_text: str
+    upstream_version: int
+
+
+def edition_stale_adaptations(*, edition):
+    """Adaptations whose upstream block changed since they were made: 'core changed since you adapted it'."""
+    source_language = edition.curriculum.source_language
+    adaptations = list(edition.adaptations.select_related("module").order_by("module__position", "block_key"))
+    stale = []
+    cache = {}
+    for adaptation in adaptations:
+        module = adaptation.module
+        if module.pk not in cache:
+            try:
+                cache[module.pk] = upstream_blocks(
+                    curriculum=edition.curriculum, partner=edition.partner, module=module
+                )
+            except AdaptationError:
+                cache[module.pk] = (None, {})
+        version, blocks = cache[module.pk]
+        upstream = blocks.get(adaptation.block_key)
+        if upstream is None:
+            continue
+        now = upstream_text(upstream, source_language)
+        if now == adaptation.based_on:
+            continue
+        before = adaptation.based_on or {}
+        stale.append(
+            StaleAdaptation(
+                module=module,
+                block_key=adaptation.block_key,
+                action=adaptation.action,
+                adaptation=adaptation,
+                upstream_title=now["title"],
+                diff_html=word_diff(before.get("body", ""), now["body"]),
+                own_text=pick(translations_of(adaptation, "body"), source_language)[0],
+                upstream_version=version.number,
+            )
+        )
+    return stale
+
+
+def edition_core_changes(*, edition):
+    """Modules whose core text changed since the edition was last published, with a diff per changed block."""
+    latest = edition.versions.order_by("-number").first()
+    if latest is None:
+        return []
+    source_language = edition.curriculum.source_language
+    current = {version.snapshot["slug"]: version for version in published_versions(edition.curriculum)}
+    wanted = [
+        (slug, number)
+        for slug, number in latest.core_versions.items()
+        if slug in current and current[slug].number != number
+    ]
+    if not wanted:
+        return []
+    old_versions = {
+        (version.module.slug, version.number): version
+        for version in ModuleVersion.objects.filter(module__curriculum=edition.curriculum).select_related("module")
+        if (version.module.slug, version.number) in set(wanted)
+    }
+    changes = []
+    for slug, number in wanted:
+        old, new = old_versions.get((slug, number)), current[slug]
+        old_blocks = {block["key"]: block for block in (old.snapshot["blocks"] if old else [])}
+        blocks = []
+        for block in new.snapshot["blocks"]:
+            before = old_blocks.get(block["key"], {}).get("body", {}).get(source_language, "")
+            after = block.get("body", {}).get(source_language, "")
+            if before != after:
+                blocks.append({"key": block["key"], "diff_html": word_diff(before, after)})
+        changes.append({"module": slug, "from": number, "to": new.number, "note": new.change_note, "blocks": blocks})
+    return changes

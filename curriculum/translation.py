@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Block, Curriculum, Module, Partner
+from .models import Block, BlockAdaptation, Curriculum, LocalBlock, Module, Partner
 
 
 @register(Curriculum)
@@ -21,3 +21,13 @@ class BlockTranslation(TranslationOptions):
 @register(Partner)
 class PartnerTranslation(TranslationOptions):
     fields = ("description",)
+
+
+@register(BlockAdaptation)
+class BlockAdaptationTranslation(TranslationOptions):
+    fields = ("title", "body")
+
+
+@register(LocalBlock)
+class LocalBlockTranslation(TranslationOptions):
+    fields = ("title", "body")

@@ -16,6 +16,11 @@ def _visible_curriculum(request, slug):
     return curriculum
 
 
+def _partner_from(request):
+    slug = request.GET.get("edition")
+    return get_object_or_404(Partner, slug=slug) if slug else None
+
+
 def catalogue(request):
     curricula = Curriculum.objects.filter(is_published=True).order_by("slug")
     return render(request, "curriculum/catalogue.html", {"curricula": curricula})
@@ -24,8 +29,13 @@ def catalogue(request):
 def curriculum_detail(request, slug):
     curriculum = _visible_curriculum(request, slug)
     language = get_language()
-    edition = edition_resolve(curriculum=curriculum, language=language, draft=not curriculum.is_published)
-    form = EditionExportForm(initial={"language": language, "curriculum": curriculum.slug})
+    partner = _partner_from(request)
+    edition = edition_resolve(
+        curriculum=curriculum, language=language, partner=partner, draft=not curriculum.is_published and not partner
+    )
+    form = EditionExportForm(
+        initial={"language": language, "curriculum": curriculum.slug, "partner": partner.slug if partner else None}
+    )
     partners = Partner.objects.filter(parent__isnull=True).prefetch_related("affiliates")
     return render(
         request,
@@ -36,7 +46,13 @@ def curriculum_detail(request, slug):
 
 def module_detail(request, slug, module_slug):
     curriculum = _visible_curriculum(request, slug)
-    edition = edition_resolve(curriculum=curriculum, language=get_language(), draft=not curriculum.is_published)
+    partner = _partner_from(request)
+    edition = edition_resolve(
+        curriculum=curriculum,
+        language=get_language(),
+        partner=partner,
+        draft=not curriculum.is_published and not partner,
+    )
     modules = edition.modules
     index = next((i for i, module in enumerate(modules) if module.slug == module_slug), None)
     if index is None:

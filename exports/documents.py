@@ -38,7 +38,11 @@ def build(job):
 def build_manual(job):
     """The facilitator manual of an edition, from the module versions the job pinned."""
     edition = edition_resolve(
-        curriculum=job.curriculum, language=job.language, partner=job.partner, version_ids=job.module_versions
+        curriculum=job.curriculum,
+        language=job.language,
+        partner=job.partner,
+        version_ids=job.module_versions,
+        edition_version_ids=job.edition_versions,
     )
     return DocumentSource(
         html=rendering.edition_html(edition, profile=job.profile),

@@ -62,6 +62,7 @@ class ExportJob(models.Model):
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
     profile = models.CharField(_("print profile"), max_length=16, choices=Profile.choices, default=Profile.A4)
     module_versions = models.JSONField(_("module versions"), default=list)
+    edition_versions = models.JSONField(_("edition versions"), default=list, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
     stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices, default=Stage.WAITING)
     progress = models.PositiveSmallIntegerField(_("progress"), default=0)

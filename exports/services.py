@@ -67,6 +67,7 @@ def export_request(*, curriculum, language, partner=None, profile=ExportJob.Prof
         language=language,
         profile=profile,
         module_versions=edition.version_ids,
+        edition_versions=edition.edition_version_ids,
     )
 
 
@@ -148,6 +149,21 @@ def _store_pdf(name, data):
     return default_storage.save(name, ContentFile(data))
 
 
+def _partial_files_remove(*, older_than):
+    """Temporary files a killed worker left behind: never served (their names differ), removed here."""
+    if not hasattr(default_storage, "path"):
+        return
+    root = default_storage.path(settings.EXPORTS_STORAGE_DIR)
+    if not os.path.isdir(root):
+        return
+    cutoff = older_than.timestamp()
+    for directory, _subdirs, files in os.walk(root):
+        for name in files:
+            path = os.path.join(directory, name)
+            if name.startswith(".partial-") and os.path.getmtime(path) < cutoff:
+                os.unlink(path)
+
+
 def export_job_render(*, job_id):
     """Render a queued job's PDF and store it; the job row records every step and the outcome."""
     claimed = ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.QUEUED).update(
@@ -217,6 +233,7 @@ def export_jobs_recover(*, now=None):
         enqueued_at__isnull=True, created_at__lt=now - timedelta(seconds=5)
     ) | ExportJob.objects.filter(status=ExportJob.Status.QUEUED, enqueued_at__lt=requeue_before)
     resent = sum(1 for job_id in lost.values_list("pk", flat=True) if _send_to_queue(job_id))
+    _partial_files_remove(older_than=now - timedelta(seconds=settings.PDF_TIME_LIMIT + 30))
     # A running job older than the hard time limit lost its worker (killed, out of memory).
     dead_before = now - timedelta(seconds=settings.PDF_TIME_LIMIT + 30)
     dead = ExportJob.objects.filter(status=ExportJob.Status.RUNNING, started_at__lt=dead_before)
@@ -230,3 +247,23 @@ def export_jobs_recover(*, now=None):
         finished_at=now,
     )
     return {"resent": resent, "retried": retried, "failed": failed}
+
+
+def export_job_lost(*, job_id, reason):
+    """A render whose worker died (killed, out of memory, hard time limit): try again, a bounded number of times."""
+    job = ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.RUNNING).first()
+    if job is None:
+        return None
+    if job.attempts < MAX_ATTEMPTS:
+        ExportJob.objects.filter(pk=job.pk, status=ExportJob.Status.RUNNING).update(
+            status=ExportJob.Status.QUEUED, stage=ExportJob.Stage.WAITING, progress=0, enqueued_at=None
+        )
+        _send_to_queue(job.pk)
+        return ExportJob.Status.QUEUED
+    export_job_fail(
+        job_id=job.pk,
+        message=_("The renderer stopped %(count)s times on this document (%(reason)s); the secretariat has been told.")
+        % {"count": job.attempts, "reason": reason},
+    )
+    logger.error("export %s failed for good after %s lost workers: %s", job.pk, job.attempts, reason)
+    return ExportJob.Status.FAILED

@@ -1,5 +1,6 @@
-from celery import shared_task
-from celery.exceptions import SoftTimeLimitExceeded
+from billiard.exceptions import WorkerLostError
+from celery import shared_task, signals
+from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 from django.conf import settings
 from django.utils.translation import gettext as _
 
@@ -25,3 +26,12 @@ def render_export(job_id):
 def recover_exports():
     """Re-send lost jobs and settle jobs whose worker died."""
     return services.export_jobs_recover()
+
+
+@signals.task_failure.connect
+def settle_lost_render(sender=None, task_id=None, exception=None, args=None, **kwargs):
+    """Runs in the worker's main process when a render's child process died or hit the hard time limit."""
+    if getattr(sender, "name", None) != render_export.name or not args:
+        return
+    if isinstance(exception, (WorkerLostError, TimeLimitExceeded)):
+        services.export_job_lost(job_id=args[0], reason=type(exception).__name__)

@@ -1,19 +1,25 @@
 from django.conf import settings
 from django.contrib import messages
-from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.throttling import Throttle, client_address
 from curriculum.models import Curriculum
 
 from .forms import EditionExportForm
 from .models import ExportJob
 from .services import ExportError, export_request
+from .serving import stored_file_response
 
 
 @require_POST
 def request_export(request):
+    per_client = Throttle("export-requests", limit=settings.EXPORT_REQUESTS_PER_MINUTE, window_seconds=60)
+    if not per_client.hit(client_address(request)):
+        response = render(request, "exports/too_many.html", status=429)
+        response["Retry-After"] = "60"
+        return response
     form = EditionExportForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
@@ -64,23 +70,18 @@ def job_status(request, job_id):
     )
 
 
-@require_GET
+@require_http_methods(["GET", "HEAD"])
 def job_download(request, job_id):
     job = _job(job_id)
     if job.status != ExportJob.Status.DONE or not job.file:
         raise Http404
-    prefix = getattr(settings, "EXPORTS_X_ACCEL_PREFIX", None)
-    if prefix:
-        # nginx sends the bytes (and handles Range) once the app has said yes.
-        response = HttpResponse(content_type="application/pdf")
-        response["X-Accel-Redirect"] = prefix + job.file.name
-        response["Content-Disposition"] = f'attachment; filename="{job.download_filename()}"'
-        return response
-    if not default_storage.exists(job.file.name):
-        raise Http404
-    return FileResponse(
-        default_storage.open(job.file.name, "rb"),
-        as_attachment=True,
+    return stored_file_response(
+        request,
+        name=job.file.name,
+        etag_value=job.fingerprint,
+        last_modified=job.finished_at,
         filename=job.download_filename(),
         content_type="application/pdf",
+        # A job's file never changes: its name is the hash of what it contains.
+        cache_control="public, max-age=31536000, immutable",
     )

@@ -144,16 +144,13 @@ class WorkerProcess:
                 self.process.wait()
 
 
-@pytest.fixture
-def pdf_worker(redis_broker, transactional_db, tmp_path):
-    """A real `celery worker` process on the PDF queue, against the test database and a real Redis."""
-    log_path = tmp_path / "worker.log"
+def start_worker(broker_url, log_path):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "DATABASE_URL": _worker_database_url(),
         "TEST_MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "TEST_REDIS_URL": settings.CELERY_BROKER_URL,
+        "TEST_REDIS_URL": broker_url,
     }
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
@@ -168,8 +165,29 @@ def pdf_worker(redis_broker, transactional_db, tmp_path):
             worker.stop()
             pytest.fail(f"the Celery worker did not start:\n{worker.log()[-3000:]}")
         time.sleep(0.2)
+    return worker
+
+
+@pytest.fixture
+def pdf_worker(redis_broker, transactional_db, tmp_path):
+    """A real `celery worker` process on the PDF queue, against the test database and a real Redis."""
+    worker = start_worker(settings.CELERY_BROKER_URL, tmp_path / "worker.log")
     yield worker
     worker.stop()
+
+
+@pytest.fixture
+def pdf_worker_on(transactional_db, tmp_path):
+    """Start a real worker on another broker, later in a test."""
+    workers = []
+
+    def start(broker_url):
+        workers.append(start_worker(broker_url, tmp_path / f"worker-{len(workers)}.log"))
+        return workers[-1]
+
+    yield start
+    for worker in workers:
+        worker.stop()
 
 
 def wait_for(predicate, timeout=90, interval=0.25):

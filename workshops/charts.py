@@ -1,7 +1,7 @@
 """Server-rendered SVG charts: the same markup on web pages and in PDFs, mirrored for right-to-left languages.
 
-Positions are computed for each direction; the SVG states its own `direction` (it would
-otherwise inherit the page's), and `_anchor` turns "this edge of the text at x" into the
+Positions are computed for each direction; the SVG states its own `direction` attribute (it
+would otherwise inherit the page's; no style attribute, which the Content-Security-Policy blocks), and `_anchor` turns "this edge of the text at x" into the
 text-anchor that means it in that direction (in right-to-left text, "start" is the right edge).
 """
 
@@ -38,7 +38,7 @@ def _svg(width, height, title, body, lang, rtl):
     return mark_safe(  # noqa: S308 - every text in body is escaped where it is written
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
         f'height="{height}" role="img" aria-label="{escape(title)}" lang="{escape(lang)}" dir="{direction}" '
-        f'direction="{direction}" style="direction: {direction}" font-family="{FONT_STACK}" font-size="13" '
+        f'direction="{direction}" font-family="{FONT_STACK}" font-size="13" '
         f'class="chart"><title>{escape(title)}</title>{body}</svg>'
     )
 

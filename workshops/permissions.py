@@ -18,7 +18,7 @@ def _requires(test):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path(), login_url="workshops:login")
+                return redirect_to_login(request.get_full_path())
             if not test(request.user):
                 raise PermissionDenied
             return view(request, *args, **kwargs)

@@ -1,16 +1,9 @@
-from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import path
 
 from . import views
 
 app_name = "workshops"
 urlpatterns = [
-    path(
-        "login/",
-        auth_views.LoginView.as_view(template_name="workshops/login.html", next_page=reverse_lazy("workshops:list")),
-        name="login",
-    ),
-    path("logout/", auth_views.LogoutView.as_view(next_page=reverse_lazy("curriculum:catalogue")), name="logout"),
     path("partners/", views.partner_map, name="partner-map"),
     path("resources/", views.resource_list, name="resources"),
     path("resources/add/", views.resource_add, name="resource-add"),

@@ -35,17 +35,22 @@ INSTALLED_APPS = [
     "rosetta",
     "curriculum",
     "exports",
+    "downloads",
+    "audit",
+    "accounts",
     "workshops",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "audit.context.AuditContextMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -169,6 +174,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ROUTES = {"exports.tasks.render_export": {"queue": "pdf"}}
 CELERY_BEAT_SCHEDULE = {
     "recover-exports": {"task": "exports.tasks.recover_exports", "schedule": 60.0},
+    "notify-subscribers": {"task": "downloads.tasks.notify_all_subscribers", "schedule": 600.0},
 }
 # Fail fast when Redis is down: the request is kept in the database and re-sent later.
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
@@ -181,7 +187,36 @@ EXPORTS_STORAGE_DIR = "exports"
 # A job queued this long ago and not started is sent to the queue again.
 EXPORT_REQUEUE_AFTER_SECONDS = int(os.environ.get("EXPORT_REQUEUE_AFTER_SECONDS", "120"))
 
-LOGIN_URL = "admin:login"
+# Absolute links in e-mails.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Curriculum Commons <noreply@localhost>")
+
+# --- Security ---------------------------------------------------------------------
+# No 'unsafe-inline' anywhere: content from partners and translators never runs.
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:", *env_list("CSP_EXTRA_IMG_SOURCES")],
+    "connect-src": ["'self'"],
+    "font-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# Behind the bundled nginx the client's address comes in X-Forwarded-For.
+TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
+# Export requests per client address and minute (identical requests share one render anyway).
+EXPORT_REQUESTS_PER_MINUTE = int(os.environ.get("EXPORT_REQUESTS_PER_MINUTE", "20"))
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "workspace:index"
+LOGOUT_REDIRECT_URL = "curriculum:catalogue"
 
 LOGGING = {
     "version": 1,
@@ -203,3 +238,9 @@ PARTNER_MAP_TILE_URL = os.environ.get("PARTNER_MAP_TILE_URL", "")
 PARTNER_MAP_TILE_ATTRIBUTION = os.environ.get("PARTNER_MAP_TILE_ATTRIBUTION", "")
 # Resource centre uploads: refused above this size; the type is read from the file's first bytes.
 RESOURCE_MAX_UPLOAD_BYTES = int(os.environ.get("RESOURCE_MAX_UPLOAD_BYTES", str(25 * 1024 * 1024)))
+if PARTNER_MAP_TILE_URL:
+    # The map's tiles are images from the tile server: the only outside origin the policy admits.
+    from urllib.parse import urlsplit
+
+    _tiles = urlsplit(PARTNER_MAP_TILE_URL)
+    CONTENT_SECURITY_POLICY["img-src"].append(f"{_tiles.scheme}://{_tiles.netloc.replace('{s}', '*')}")

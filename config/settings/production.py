@@ -3,7 +3,7 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import env_bool
+from .base import REDIS_URL, env_bool
 
 SECRET_KEY = os.environ["SECRET_KEY"]
 DEBUG = False
@@ -22,3 +22,19 @@ STORAGES = {
 }
 # nginx serves finished PDFs after the app has checked access.
 EXPORTS_X_ACCEL_PREFIX = os.environ.get("EXPORTS_X_ACCEL_PREFIX", "/protected-media/")
+
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+
+# Counters (sign-in throttling, request limits) shared by every web process.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL.rsplit("/", 1)[0] + "/1",
+    }
+}
+TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", True)

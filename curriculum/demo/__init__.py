@@ -8,12 +8,20 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
-from curriculum.models import Partner, PartnerMembership
-from curriculum.services import BLOCK_FIELDS, MODULE_FIELDS, curriculum_import
+from curriculum.models import Edition, Module, Partner, PartnerMembership
+from curriculum.services import (
+    BLOCK_FIELDS,
+    MODULE_FIELDS,
+    adaptation_hide,
+    adaptation_override,
+    curriculum_import,
+    edition_get_or_create,
+    edition_publish,
+    local_block_save,
+)
 
 DEMO_DIR = Path(__file__).resolve().parent
 DEMO_PASSWORD = "demo-password"
-CURRICULUM_DIRS = ["leading-to-choices"]
 
 
 def curriculum_data(directory):
@@ -132,12 +140,60 @@ def demo_users(partners):
     return created
 
 
+def _with_core_change(data, change):
+    """The demo curriculum as it is after the secretariat's demo change to the core."""
+    for module in data["modules"]:
+        if module["slug"] == change["module"]:
+            for block in module["blocks"]:
+                if block["key"] == change["block"]:
+                    old, new = change["replace"]
+                    block["body"]["en"] = block["body"]["en"].replace(old, new)
+    return data
+
+
+def demo_adaptations(curriculum, partners, spec):
+    """Two partners and an affiliate adapt the core: own text, hidden blocks, local scenarios; then publish."""
+    modules = {module.slug: module for module in Module.objects.filter(curriculum=curriculum)}
+    for item in spec["editions"]:
+        edition = edition_get_or_create(curriculum=curriculum, partner=partners[item["partner"]])
+        for override in item["overrides"]:
+            adaptation_override(
+                edition=edition,
+                module=modules[override["module"]],
+                block_key=override["block"],
+                title=override["title"],
+                body=override["body"],
+            )
+        for hidden in item["hidden"]:
+            adaptation_hide(edition=edition, module=modules[hidden["module"]], block_key=hidden["block"])
+        for local in item["locals"]:
+            local_block_save(
+                edition=edition,
+                module=modules[local["module"]],
+                after_key=local["after"],
+                kind=local["kind"],
+                title=local["title"],
+                body=local["body"],
+            )
+        edition_publish(edition=edition, change_note=item["change_note"])
+
+
 @transaction.atomic
 def demo_load():
-    """Load (or refresh) the demo curricula, partners and persona logins; running it twice changes nothing."""
-    curricula = [
-        curriculum_import(data=curriculum_data(DEMO_DIR / name), change_note="Demo content") for name in CURRICULUM_DIRS
-    ]
+    """Load (or refresh) the demo curricula, partners and persona logins; running it twice changes nothing.
+
+    On the first load, partners adapt the core and then the secretariat changes a
+    block they adapted, so the "core changed since you adapted it" flow has
+    something to show. Later loads import the changed core and change nothing.
+    """
+    spec = json.loads((DEMO_DIR / "adaptations.json").read_text(encoding="utf-8"))
     partners = _load_partners()
+    first_load = not Edition.objects.filter(curriculum__slug="leading-to-choices").exists()
+    data = curriculum_data(DEMO_DIR / "leading-to-choices")
+    changed = _with_core_change(json.loads(json.dumps(data)), spec["core_change"])
+    curriculum = curriculum_import(data=data if first_load else changed, change_note="Demo content")
+    if first_load:
+        demo_adaptations(curriculum, partners, spec)
+        curriculum_import(data=changed, change_note=spec["core_change"]["change_note"])
     users = demo_users(partners)
-    return {"curricula": curricula, "partners": partners, "new_users": users}
+    return {"curricula": [curriculum], "partners": partners, "new_users": users}

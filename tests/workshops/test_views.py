@@ -102,12 +102,12 @@ def test_it_refuses_people_without_a_partner(client, outsider, partner, handbook
 
 def test_it_sends_anonymous_visitors_to_sign_in(client, partner, handbook, versions):
     response = client.post(reverse("workshops:create"), _form(partner, handbook, versions))
-    assert response.status_code == 302 and reverse("workshops:login") in response["Location"]
+    assert response.status_code == 302 and reverse("login") in response["Location"]
     assert not Workshop.objects.exists()
 
 
 def test_a_partner_editor_signs_in_with_the_site_form(client, partner_editor):
-    response = client.post(reverse("workshops:login"), {"username": "partner-editor", "password": "pw"})
+    response = client.post(reverse("login"), {"username": "partner-editor", "password": "pw"})
     assert response.status_code == 302
     assert client.get(reverse("workshops:list")).status_code == 200
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('exports', '0002_export_kinds'),
+        ('exports', '0003_pinned_edition_versions'),
     ]
 
     operations = [

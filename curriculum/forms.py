@@ -1,0 +1,58 @@
+from django import forms
+from django.conf import settings
+from django.utils.translation import get_language_info
+from django.utils.translation import gettext_lazy as _
+
+from .models import Block
+
+
+def edition_languages(curriculum, partner):
+    """The languages an edition's editor writes in: the source language, then the partner's own."""
+    codes = [curriculum.source_language, *partner.languages]
+    return [code for index, code in enumerate(codes) if code in settings.LANGUAGE_CODES and code not in codes[:index]]
+
+
+class BlockTextForm(forms.Form):
+    """A block's title and body in each of the edition's languages, with the revision the editor started from."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, languages, with_kind=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.languages = languages
+        if with_kind:
+            self.fields["kind"] = forms.ChoiceField(choices=Block.Kind.choices, label=_("Kind"))
+        for code in languages:
+            name = get_language_info(code)["name_local"]
+            direction = "rtl" if code in settings.RTL_LANGUAGES else "ltr"
+            attrs = {"lang": code, "dir": direction}
+            self.fields[f"title_{code}"] = forms.CharField(
+                label=_("Title (%(language)s)") % {"language": name},
+                required=False,
+                max_length=200,
+                widget=forms.TextInput(attrs=attrs),
+            )
+            self.fields[f"body_{code}"] = forms.CharField(
+                label=_("Text (%(language)s)") % {"language": name},
+                required=False,
+                widget=forms.Textarea(attrs={**attrs, "rows": 8}),
+                help_text=_("Markdown: blank line between paragraphs, - for lists, **bold**."),
+            )
+
+    def language_fields(self):
+        return [(code, self[f"title_{code}"], self[f"body_{code}"]) for code in self.languages]
+
+    def texts(self, name):
+        return {code: self.cleaned_data.get(f"{name}_{code}", "") for code in self.languages}
+
+    def clean(self):
+        cleaned = super().clean()
+        if not any((cleaned.get(f"body_{code}") or "").strip() for code in self.languages):
+            raise forms.ValidationError(_("Write the block's text in at least one language."))
+        return cleaned
+
+
+class ChangeNoteForm(forms.Form):
+    change_note = forms.CharField(
+        label=_("What changed"), max_length=300, required=False, widget=forms.TextInput(attrs={"size": 60})
+    )

@@ -1,0 +1,213 @@
+"""Services of the download centre: current editions, what changed since a copy, notifications."""
+
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db.models import OuterRef, Subquery
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from curriculum.models import EditionVersion, ModuleVersion, Partner
+from curriculum.services import edition_resolve, word_diff
+from exports.models import ExportJob
+
+from .models import Subscription
+
+logger = logging.getLogger(__name__)
+CORE = "core"
+
+
+class EditionNotFound(Exception):
+    pass
+
+
+def published_partners(curriculum):
+    """Partners (and affiliates) that have published an edition of this curriculum."""
+    return Partner.objects.filter(editions__curriculum=curriculum, editions__versions__isnull=False).distinct()
+
+
+def edition_partner(*, curriculum, edition_slug):
+    """None for the core edition, else the partner; only curricula and editions that are published."""
+    if not curriculum.is_published:
+        raise EditionNotFound
+    if edition_slug == CORE:
+        return None
+    partner = published_partners(curriculum).filter(slug=edition_slug).first()
+    if partner is None:
+        raise EditionNotFound
+    return partner
+
+
+@dataclass
+class DownloadRow:
+    partner: Partner | None
+    language: str
+    job: ExportJob | None
+
+    @property
+    def edition_slug(self):
+        return self.partner.slug if self.partner else CORE
+
+
+def _latest_ids(queryset, group_field):
+    latest = (
+        queryset.model.objects.filter(**{group_field: OuterRef(group_field)}).order_by("-number").values("number")[:1]
+    )
+    return queryset.filter(number=Subquery(latest))
+
+
+def download_rows(*, curriculum, language=None, edition_slug=None):
+    """Each published edition and language with its current manual, when one is rendered: a few queries in all."""
+    partners = list(published_partners(curriculum).order_by("name"))
+    if edition_slug:
+        partners = [partner for partner in partners if partner.slug == edition_slug]
+    current_modules = sorted(
+        _latest_ids(ModuleVersion.objects.filter(module__curriculum=curriculum), "module").values_list("pk", flat=True)
+    )
+    current_layers = {
+        partner_id: pk
+        for pk, partner_id in _latest_ids(
+            EditionVersion.objects.filter(edition__curriculum=curriculum), "edition"
+        ).values_list("pk", "edition__partner_id")
+    }
+    jobs = {}
+    for job in ExportJob.objects.filter(
+        curriculum=curriculum, status=ExportJob.Status.DONE, kind=ExportJob.Kind.MANUAL, profile=ExportJob.Profile.A4
+    ).order_by("finished_at"):
+        jobs[
+            (job.partner_id, job.language, tuple(sorted(job.module_versions)), tuple(sorted(job.edition_versions)))
+        ] = job
+    rows = []
+    editions = ([] if edition_slug not in (None, "", CORE) else [None]) + partners
+    for partner in editions:
+        languages = settings.LANGUAGE_CODES if partner is None else partner.languages
+        layers = tuple(
+            sorted(current_layers[pk] for pk in (partner.lineage_ids if partner else []) if pk in current_layers)
+        )
+        for code in languages:
+            if language and code != language:
+                continue
+            job = jobs.get((partner.pk if partner else None, code, tuple(current_modules), layers))
+            rows.append(DownloadRow(partner=partner, language=code, job=job))
+    return rows
+
+
+def versions_as_of(*, curriculum, partner, when):
+    """The module and edition versions that were current at a moment: what a copy printed then contained."""
+    modules = ModuleVersion.objects.filter(module__curriculum=curriculum, published_at__lte=when).filter(
+        number=Subquery(
+            ModuleVersion.objects.filter(module=OuterRef("module"), published_at__lte=when)
+            .order_by("-number")
+            .values("number")[:1]
+        )
+    )
+    layers = EditionVersion.objects.filter(
+        edition__curriculum=curriculum,
+        edition__partner_id__in=partner.lineage_ids if partner else [],
+        published_at__lte=when,
+    ).filter(
+        number=Subquery(
+            EditionVersion.objects.filter(edition=OuterRef("edition"), published_at__lte=when)
+            .order_by("-number")
+            .values("number")[:1]
+        )
+    )
+    return list(modules.values_list("pk", flat=True)), list(layers.values_list("pk", flat=True))
+
+
+def edition_changes_since(*, curriculum, partner, language, since):
+    """What changed in an edition since a copy printed on `since`: changed modules and blocks, with word diffs."""
+    module_ids, layer_ids = versions_as_of(curriculum=curriculum, partner=partner, when=since)
+    then = edition_resolve(
+        curriculum=curriculum, partner=partner, language=language, version_ids=module_ids, edition_version_ids=layer_ids
+    )
+    now = edition_resolve(curriculum=curriculum, partner=partner, language=language)
+    old_modules = {module.slug: module for module in then.modules}
+    changes = []
+    for module in now.modules:
+        before = old_modules.get(module.slug)
+        old_blocks = {block.key: block for block in (before.blocks if before else [])}
+        blocks = []
+        for block in module.blocks:
+            old = old_blocks.pop(block.key, None)
+            if old is None:
+                blocks.append({"block": block, "state": "added", "diff_html": word_diff("", block.body)})
+            elif (old.title, old.body) != (block.title, block.body):
+                blocks.append({"block": block, "state": "changed", "diff_html": word_diff(old.body, block.body)})
+        for old in old_blocks.values():
+            blocks.append({"block": old, "state": "removed", "diff_html": word_diff(old.body, "")})
+        if blocks or before is None:
+            changes.append({"module": module, "new": before is None, "blocks": blocks})
+    return changes
+
+
+def subscription_request(*, email, curriculum, partner, language, confirm_url_for):
+    """Record an opt-in and send the confirmation e-mail; nothing is sent to an unconfirmed address after that."""
+    subscription, _created = Subscription.objects.get_or_create(
+        email=email.strip().lower(), curriculum=curriculum, partner=partner, language=language
+    )
+    if subscription.confirmed_at is None:
+        with translation.override(language):
+            send_mail(
+                _("Confirm: new versions of %(title)s") % {"title": curriculum.title},
+                _(
+                    "Someone (we hope you) asked to be told by e-mail when a new version of this edition is "
+                    "published. Confirm by opening this link:\n\n%(url)s\n\nIf it was not you, ignore this message."
+                )
+                % {"url": confirm_url_for(subscription)},
+                None,
+                [subscription.email],
+            )
+    return subscription
+
+
+def subscription_confirm(*, token):
+    subscription = Subscription.objects.filter(token=token).select_related("curriculum", "partner").first()
+    if subscription and subscription.confirmed_at is None:
+        edition = edition_resolve(
+            curriculum=subscription.curriculum, partner=subscription.partner, language=subscription.language
+        )
+        subscription.confirmed_at = timezone.now()
+        subscription.last_notified_digest = edition.content_digest()
+        subscription.save(update_fields=["confirmed_at", "last_notified_digest"])
+    return subscription
+
+
+def subscription_cancel(*, token):
+    return Subscription.objects.filter(token=token).delete()[0] > 0
+
+
+def subscribers_notify(*, curriculum_id, site_url):
+    """E-mail every confirmed subscriber whose edition's published content changed since we last wrote."""
+    sent = 0
+    subscriptions = Subscription.objects.filter(
+        curriculum_id=curriculum_id, confirmed_at__isnull=False, curriculum__is_published=True
+    ).select_related("curriculum", "partner")
+    for subscription in subscriptions:
+        edition = edition_resolve(
+            curriculum=subscription.curriculum, partner=subscription.partner, language=subscription.language
+        )
+        digest = edition.content_digest()
+        if digest == subscription.last_notified_digest:
+            continue
+        edition_slug = subscription.partner.slug if subscription.partner else CORE
+        with translation.override(subscription.language):
+            link = site_url + reverse(
+                "downloads:edition", args=[subscription.curriculum.slug, edition_slug, subscription.language]
+            )
+            unsubscribe = site_url + reverse("downloads:unsubscribe", args=[subscription.token])
+            send_mail(
+                _("A new version of %(title)s is published") % {"title": edition.title},
+                _(
+                    "The edition you follow has changed. See what is new and download it:\n\n%(link)s\n\nStop these e-mails: %(unsubscribe)s"
+                )
+                % {"link": link, "unsubscribe": unsubscribe},
+                None,
+                [subscription.email],
+            )
+        Subscription.objects.filter(pk=subscription.pk).update(last_notified_digest=digest)
+        sent += 1
+    return sent
