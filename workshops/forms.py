@@ -1,8 +1,9 @@
 from django import forms
 from django.conf import settings
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from curriculum.models import Curriculum, ModuleVersion, Partner
+from curriculum.models import Curriculum, EditionVersion, ModuleVersion, Partner
 
 from .models import Person, Resource, Workshop, is_secretariat
 from .services import ReachFilters, partners_editable_by
@@ -42,6 +43,7 @@ class WorkshopForm(forms.ModelForm):
             "end_date",
             "language",
             "curriculum",
+            "edition_version",
             "module_versions",
             "facilitators",
             "new_facilitators",
@@ -70,6 +72,14 @@ class WorkshopForm(forms.ModelForm):
             .order_by("module__curriculum", "module__position", "-number")
         )
         self.fields["facilitators"].queryset = Person.objects.filter(partner__in=partners)
+        # An affiliate may teach its parent partner's edition.
+        self.fields["edition_version"].queryset = (
+            EditionVersion.objects.filter(
+                Q(edition__partner__in=partners) | Q(edition__partner__affiliates__in=partners)
+            )
+            .select_related("edition__partner", "edition__curriculum")
+            .distinct()
+        )
         # Regional ToTs bring several partners together: any partner's ToT can be the origin.
         tots = Workshop.objects.filter(kind__in=Workshop.TOT_KINDS).select_related("partner")
         if self.instance.pk:

@@ -84,6 +84,16 @@ class Workshop(models.Model):
     curriculum = models.ForeignKey(
         "curriculum.Curriculum", on_delete=models.PROTECT, related_name="workshops", verbose_name=_("curriculum")
     )
+    # The partner's published adaptation taught, if not the core curriculum.
+    edition_version = models.ForeignKey(
+        "curriculum.EditionVersion",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="workshops",
+        verbose_name=_("edition used"),
+        help_text=_("Empty for the core curriculum."),
+    )
     # The exact published versions taught, so a record says which text was used.
     module_versions = models.ManyToManyField(
         "curriculum.ModuleVersion", blank=True, related_name="workshops", verbose_name=_("modules used")
@@ -171,6 +181,11 @@ class Workshop(models.Model):
                 errors["participants_total"] = _(
                     "The total (%(total)d) is smaller than women plus men (%(counted)d)."
                 ) % {"total": self.participants_total, "counted": counted}
+        if self.edition_version_id and self.partner_id and self.curriculum_id:
+            edition = self.edition_version.edition
+            lineage = set(self.partner.lineage_ids or [self.partner_id])
+            if edition.curriculum_id != self.curriculum_id or edition.partner_id not in lineage:
+                errors["edition_version"] = _("Choose an edition of this curriculum by this partner or its parent.")
         if self.parent_tot_id:
             if not self.parent_tot.is_tot:
                 errors["parent_tot"] = _("A workshop can only replicate a Training of Trainers.")

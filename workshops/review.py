@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from curriculum.models import Module, ModuleVersion, Partner
+from curriculum.models import EditionVersion, Module, ModuleVersion, Partner
 from curriculum.services import language_direction
 from exports.documents import DocumentSource
 from exports.models import ExportJob
@@ -65,8 +65,14 @@ def review_figures(*, year):
         .order_by("module__curriculum_id", "module__position", "number")
         .values_list("pk", flat=True)
     )
+    new_editions = list(
+        EditionVersion.objects.filter(published_at__year=year)
+        .order_by("edition__partner__name", "number")
+        .values_list("pk", flat=True)
+    )
     return {
         "year": year,
+        "new_edition_versions": new_editions,
         "totals": {**totals, "replications": replications},
         "by_kind": by_kind,
         "cascade": cascade,
@@ -159,9 +165,13 @@ def review_html(*, figures, language, generated_at=None):
             {"label": kinds[kind], "workshops": count, "participants": participants}
             for kind, count, participants in figures["cascade"]
         ]
+        new_editions = EditionVersion.objects.filter(pk__in=figures["new_edition_versions"]).select_related(
+            "edition__partner", "edition__curriculum"
+        )
         return render_to_string(
             REVIEW_TEMPLATE,
             {
+                "new_editions": sorted(new_editions, key=lambda v: (v.edition.partner.name, v.number)),
                 "cascade": cascade,
                 "figures": figures,
                 "language": language,

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from curriculum.models import Curriculum, Module, ModuleVersion, Partner
+from curriculum.models import Curriculum, EditionVersion, Module, ModuleVersion, Partner
 
 from .csvsafe import looks_like_formula
 from .models import Person, Resource, Tag, Workshop, is_secretariat
@@ -67,6 +67,7 @@ IMPORT_COLUMNS = [
     "end_date",
     "language",
     "curriculum",
+    "edition",
     "modules",
     "women",
     "men",
@@ -76,6 +77,8 @@ IMPORT_COLUMNS = [
     "replication_of",
     "facilitators",
 ]
+# Files made before the column existed still import: an empty edition is the core curriculum.
+OPTIONAL_COLUMNS = {"edition"}
 IMPORT_EXAMPLE = [
     "workshop",
     "jasmine-bridge-collective",
@@ -85,6 +88,7 @@ IMPORT_EXAMPLE = [
     "2025-03-06",
     "ar",
     "leading-to-choices",
+    "",
     "facilitation-guide;session-1@1",
     "18",
     "2",
@@ -142,7 +146,7 @@ def _read_csv(raw):
         raise ImportFileError(_("The file is empty.")) from None
     except csv.Error:
         raise ImportFileError(_("The file is not a CSV file.")) from None
-    missing = [column for column in IMPORT_COLUMNS if column not in header]
+    missing = [column for column in IMPORT_COLUMNS if column not in header and column not in OPTIONAL_COLUMNS]
     unknown = [column for column in header if column not in IMPORT_COLUMNS]
     if missing or unknown or len(header) != len(set(header)):
         raise ImportFileError(
@@ -183,6 +187,13 @@ class _Lookups:
             self.versions[(*key, version.number)] = version
             if version.number > self.latest.get(key, (0, None))[0]:
                 self.latest[key] = (version.number, version)
+        self.editions = {
+            (version.edition.curriculum_id, version.edition.partner_id, version.number): version
+            for version in EditionVersion.objects.filter(
+                Q(edition__partner__in=self.partners.values())
+                | Q(edition__partner__affiliates__in=self.partners.values())
+            ).select_related("edition")
+        }
         ids = {row.values.get("replication_of", "") for row in rows}
         ids = [int(value) for value in ids if value.isdigit()]
         self.tots = {tot.pk: tot for tot in Workshop.objects.filter(pk__in=ids, kind__in=Workshop.TOT_KINDS)}
@@ -255,6 +266,7 @@ def _check_row(row, lookups):
             errors.extend(error.messages)
     if errors:
         return
+    data["edition_version"] = _edition(values.get("edition", ""), data, lookups, errors)
     row.data = data
     row.module_versions = _modules(values["modules"], data["curriculum"], lookups, errors)
     row.facilitator_names = [name.strip() for name in values["facilitators"].split(";") if name.strip()]
@@ -295,6 +307,19 @@ def _lookup(table, value, message):
     if value not in table:
         raise ValidationError(message % {"value": value[:80]})
     return table[value]
+
+
+def _edition(value, data, lookups, errors):
+    """The partner's (or, for an affiliate, its parent's) published edition version `value`; None for the core."""
+    if value == "":
+        return None
+    if value.isdigit():
+        for partner_id in data["partner"].lineage_ids or [data["partner"].pk]:
+            version = lookups.editions.get((data["curriculum"].pk, partner_id, int(value)))
+            if version is not None:
+                return version
+    errors.append(_("edition: version “%(value)s” of this partner's edition is not published.") % {"value": value[:40]})
+    return None
 
 
 def _tot(value, lookups):

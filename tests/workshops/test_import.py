@@ -145,3 +145,26 @@ def test_an_outsider_cannot_import(client, outsider, partner, handbook):
     upload = SimpleUploadedFile("w.csv", _csv({}), content_type="text/csv")
     assert client.post(reverse("workshops:import"), {"file": upload}).status_code == 403
     assert not Workshop.objects.exists()
+
+
+def test_a_file_without_the_optional_edition_column_still_imports(partner, partner_editor, handbook):
+    header = [column for column in IMPORT_COLUMNS if column != "edition"]
+    assert workshops_import(user=partner_editor, raw=_csv({}, header=header), commit=True).created == 1
+    assert Workshop.objects.get().edition_version is None
+
+
+def test_the_edition_column_names_a_published_version_of_the_partners_edition(
+    partner, affiliate, partner_editor, handbook
+):
+    from curriculum.models import Edition, EditionVersion, PartnerMembership
+
+    version = EditionVersion.objects.create(edition=Edition.objects.create(curriculum=handbook, partner=partner),
+                                            number=1, snapshot={})  # fmt: skip
+    PartnerMembership.objects.create(user=partner_editor, partner=affiliate)
+    result = workshops_import(
+        user=partner_editor,
+        raw=_csv({"edition": "1"}, {"edition": "1", "partner": "tamkeen-irbid"}, {"edition": "9"}),
+    )
+    assert [row.line for row in result.bad_rows] == [4]
+    assert "version “9”" in result.bad_rows[0].errors[0]
+    assert [row.data["edition_version"] for row in result.rows[:2]] == [version, version]  # an affiliate: its parent's

@@ -77,3 +77,16 @@ def test_editors_see_their_partners_records_only(
     assert list(Workshop.objects.editable_by(affiliate_editor)) == [affiliated]
     assert set(Workshop.objects.editable_by(secretariat)) == {own, other, affiliated}
     assert not Workshop.objects.editable_by(outsider).exists()
+
+
+def test_the_edition_used_must_be_the_partners_or_its_parents(
+    partner, other_partner, affiliate, handbook, make_workshop
+):
+    from curriculum.models import Edition, EditionVersion
+
+    tamkeen = EditionVersion.objects.create(edition=Edition.objects.create(curriculum=handbook, partner=partner),
+                                            number=1, snapshot={})  # fmt: skip
+    make_workshop(partner, edition_version=tamkeen).full_clean()
+    make_workshop(affiliate, edition_version=tamkeen).full_clean()
+    with pytest.raises(ValidationError, match="edition of this curriculum"):
+        make_workshop(other_partner, edition_version=tamkeen).full_clean()

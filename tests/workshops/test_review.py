@@ -31,6 +31,7 @@ def test_the_figures_cover_the_year_only(year_of_workshops, partner, other_partn
     assert figures["new_versions"] == []
     # The handbook's two modules were published when the test set it up.
     assert len(review_figures(year=timezone.now().year)["new_versions"]) == 2
+    assert figures["new_edition_versions"] == []
 
 
 @pytest.mark.django_db
@@ -77,8 +78,15 @@ def test_a_finished_review_is_not_served_to_others(client, secretariat, partner_
 @pytest.mark.integration
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_renders_the_review_in_english_and_arabic(
-    client, secretariat, handbook, year_of_workshops, pdf_worker
+    client, secretariat, handbook, partner, year_of_workshops, pdf_worker
 ):
+    from datetime import UTC, datetime
+
+    from curriculum.models import Edition, EditionVersion
+
+    version = EditionVersion.objects.create(edition=Edition.objects.create(curriculum=handbook, partner=partner),
+                                            number=1, snapshot={})  # fmt: skip
+    EditionVersion.objects.filter(pk=version.pk).update(published_at=datetime(2025, 6, 1, tzinfo=UTC))
     client.force_login(secretariat)
     for language in ["en", "ar"]:
         response = client.post(reverse("workshops:review-request"), {"year": 2025, "language": language})
@@ -98,6 +106,7 @@ def test_a_worker_renders_the_review_in_english_and_arabic(
         assert "Communicating with purpose" in text or "التواصل الهادف" in text
         assert int(pdf_info(path)["Pages"]) == 5  # cover, totals, two partners, new versions
         assert "No module was published this year." in text or job.language == "ar"
+        assert "Tamkeen Women's Forum · Leading to Choices · version 1" in text or job.language == "ar"
         assert job.report["partners"] == 2 and not job.report["warnings"]
     arabic = ExportJob.objects.get(kind="review", language="ar")
     assert "التواصل الهادف" in pdf_text(default_storage.path(arabic.file.name))  # module titles in Arabic

@@ -127,3 +127,18 @@ def test_modules_must_belong_to_the_chosen_curriculum(client, partner, partner_e
     response = client.post(reverse("workshops:create"), _form(partner, handbook, versions, curriculum=other.pk))
     assert "module_versions" in response.context["form"].errors
     assert not Workshop.objects.exists()
+
+
+def test_the_form_offers_her_partners_editions_only(client, partner, other_partner, partner_editor, handbook, versions):
+    from curriculum.models import Edition, EditionVersion
+
+    own = EditionVersion.objects.create(edition=Edition.objects.create(curriculum=handbook, partner=partner),
+                                        number=1, snapshot={})  # fmt: skip
+    other = EditionVersion.objects.create(edition=Edition.objects.create(curriculum=handbook, partner=other_partner),
+                                          number=1, snapshot={})  # fmt: skip
+    client.force_login(partner_editor)
+    refused = client.post(reverse("workshops:create"), _form(partner, handbook, versions, edition_version=other.pk))
+    assert "edition_version" in refused.context["form"].errors
+    accepted = client.post(reverse("workshops:create"), _form(partner, handbook, versions, edition_version=own.pk))
+    assert accepted.status_code == 302
+    assert Workshop.objects.get().edition_version == own
