@@ -3,23 +3,8 @@ from datetime import date
 import pytest
 from django.utils import translation
 
-from curriculum.models import ModuleVersion, PartnerMembership
-from tests.factories import UserFactory
+from curriculum.models import ModuleVersion
 from workshops.models import Workshop
-
-
-@pytest.fixture
-def other_editor(other_partner):
-    user = UserFactory(username="other-editor")
-    PartnerMembership.objects.create(user=user, partner=other_partner)
-    return user
-
-
-@pytest.fixture
-def affiliate_editor(affiliate):
-    user = UserFactory(username="affiliate-editor")
-    PartnerMembership.objects.create(user=user, partner=affiliate)
-    return user
 
 
 @pytest.fixture
