@@ -34,6 +34,7 @@ migrate: venv
 
 demo: migrate
 	$(PY) manage.py load_demo
+	$(PY) manage.py load_demo_workshops
 
 lint: venv
 	$(VENV)/bin/ruff check .
@@ -43,6 +44,7 @@ lint: venv
 
 bench: setup
 	$(PY) bench/render_manual.py
+	$(PY) bench/reach_page.py
 
 clean:
 	rm -rf var

@@ -18,6 +18,7 @@ urlpatterns += i18n_patterns(
     path("audit/", include("audit.urls")),
     path("exports/", include("exports.urls")),
     path("", include("downloads.urls")),
+    path("", include("workshops.urls")),
     path("", include("curriculum.urls")),
 )
 

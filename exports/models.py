@@ -29,6 +29,7 @@ class ExportJob(models.Model):
 
     class Kind(models.TextChoices):
         MANUAL = "manual", _("Facilitator manual")
+        REVIEW = "review", _("State of the Partnership review")
 
     class Profile(models.TextChoices):
         A4 = "a4", _("A4")

@@ -44,6 +44,20 @@ def partner_editor(partner):
 
 
 @pytest.fixture
+def other_editor(other_partner):
+    user = UserFactory(username="other-editor")
+    PartnerMembership.objects.create(user=user, partner=other_partner)
+    return user
+
+
+@pytest.fixture
+def affiliate_editor(affiliate):
+    user = UserFactory(username="affiliate-editor")
+    PartnerMembership.objects.create(user=user, partner=affiliate)
+    return user
+
+
+@pytest.fixture
 def outsider(db):
     return UserFactory(username="outsider")
 

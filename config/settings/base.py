@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "downloads",
     "audit",
     "accounts",
+    "workshops",
 ]
 
 MIDDLEWARE = [
@@ -227,3 +228,19 @@ LOGGING = {
 
 ROSETTA_MESSAGES_PER_PAGE = 25
 ROSETTA_SHOW_AT_ADMIN_PANEL = True
+
+# --- Workshops -------------------------------------------------------------------------
+WORKSHOP_IMPORT_MAX_BYTES = int(os.environ.get("WORKSHOP_IMPORT_MAX_BYTES", str(2 * 1024 * 1024)))
+WORKSHOP_IMPORT_MAX_ROWS = int(os.environ.get("WORKSHOP_IMPORT_MAX_ROWS", "5000"))
+# Leaflet tile URL template for the partner map, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png;
+# empty: no tiles are fetched and the map shows the plain outline.
+PARTNER_MAP_TILE_URL = os.environ.get("PARTNER_MAP_TILE_URL", "")
+PARTNER_MAP_TILE_ATTRIBUTION = os.environ.get("PARTNER_MAP_TILE_ATTRIBUTION", "")
+# Resource centre uploads: refused above this size; the type is read from the file's first bytes.
+RESOURCE_MAX_UPLOAD_BYTES = int(os.environ.get("RESOURCE_MAX_UPLOAD_BYTES", str(25 * 1024 * 1024)))
+if PARTNER_MAP_TILE_URL:
+    # The map's tiles are images from the tile server: the only outside origin the policy admits.
+    from urllib.parse import urlsplit
+
+    _tiles = urlsplit(PARTNER_MAP_TILE_URL)
+    CONTENT_SECURITY_POLICY["img-src"].append(f"{_tiles.scheme}://{_tiles.netloc.replace('{s}', '*')}")

@@ -1,9 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from curriculum.models import BlockAdaptation, EditionVersion, LocalBlock, Module, PartnerMembership
+from curriculum.models import BlockAdaptation, EditionVersion, LocalBlock, Module
 from curriculum.services import edition_get_or_create
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -12,20 +11,6 @@ def url(name, handbook, partner, **kwargs):
     return reverse(
         f"workspace:{name}", kwargs={"curriculum_slug": handbook.slug, "partner_slug": partner.slug, **kwargs}
     )
-
-
-@pytest.fixture
-def affiliate_editor(affiliate):
-    user = UserFactory(username="affiliate-editor")
-    PartnerMembership.objects.create(user=user, partner=affiliate)
-    return user
-
-
-@pytest.fixture
-def other_editor(other_partner):
-    user = UserFactory(username="other-editor")
-    PartnerMembership.objects.create(user=user, partner=other_partner)
-    return user
 
 
 def test_a_partner_editor_sees_the_workspace_of_its_edition(client, handbook, partner, partner_editor):

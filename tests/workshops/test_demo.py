@@ -1,0 +1,27 @@
+import pytest
+from django.core.management import call_command
+
+from curriculum.demo import demo_load
+from workshops.models import Person, Workshop
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_has_years_of_workshops_with_a_cascade(settings):
+    settings.DEBUG = True
+    demo_load()
+    call_command("load_demo_workshops")
+    years = sorted({day.year for day in Workshop.objects.dates("start_date", "year")})
+    assert years == [2022, 2023, 2024, 2025]
+    assert Workshop.objects.filter(kind="regional_tot").count() == 4
+    national = Workshop.objects.filter(kind="national_tot")
+    assert national.filter(parent_tot__kind="regional_tot").count() == national.count() > 0
+    replications = Workshop.objects.filter(kind="workshop", parent_tot__kind="national_tot")
+    assert replications.count() == Workshop.objects.filter(kind="workshop").count()
+    assert Workshop.objects.filter(partner__parent__isnull=False).exists()  # affiliates replicate too
+    assert Person.objects.filter(trained_at__kind="national_tot", facilitated__isnull=False).exists()
+    for workshop in Workshop.objects.all()[:50]:
+        workshop.full_clean()
+    count = Workshop.objects.count()
+    call_command("load_demo_workshops")
+    assert Workshop.objects.count() == count  # running it again changes nothing

@@ -1,0 +1,123 @@
+"""The resource centre: uploads checked by content and size, multilingual search and filters, who may add."""
+
+import io
+import zipfile
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from workshops.models import Resource
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _docx():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<document/>")
+    return buffer.getvalue()
+
+
+def _post(client, upload=None, **fields):
+    data = {"kind": "report", "year": "2024", "language": "ar", "title_en": "Annual report 2024", **fields}
+    if upload is not None:
+        data["upload"] = upload
+    return client.post(reverse("workshops:resource-add"), data)
+
+
+def test_a_partner_editor_uploads_a_pdf_through_the_storage(client, partner, partner_editor):
+    client.force_login(partner_editor)
+    response = _post(client, SimpleUploadedFile("Report 2024.pdf", PDF), partner=partner.pk, tag_names="reports, 2024")
+    assert response.status_code == 302, response.context["form"].errors
+    resource = Resource.objects.get()
+    assert resource.file_type == "application/pdf" and resource.file_size == len(PDF)
+    assert resource.file.name.startswith("resources/") and resource.file.name.endswith("/report-2024.pdf")
+    assert default_storage.open(resource.file.name).read() == PDF
+    assert sorted(tag.slug for tag in resource.tags.all()) == ["2024", "reports"]
+    download = client.get(reverse("workshops:resource-download", args=[resource.pk]))
+    assert download["Content-Type"] == "application/pdf" and b"".join(download.streaming_content) == PDF
+
+
+def test_office_documents_are_recognised_inside_their_zip(client, secretariat):
+    client.force_login(secretariat)
+    assert _post(client, SimpleUploadedFile("notes.docx", _docx())).status_code == 302
+    assert Resource.objects.get().file_type.endswith("wordprocessingml.document")
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("report.pdf", b"<html><script>alert(1)</script></html>", "not accepted"),
+        ("report.pdf", b"\x89PNG\r\n\x1a\n" + b"0" * 20, "its content is PNG"),
+        ("archive.zip", b"PK\x03\x04" + b"0" * 40, "not accepted"),
+        ("tool.exe", b"MZ\x90\x00" + b"0" * 40, "not accepted"),
+        ("empty.pdf", b"", "empty"),
+    ],
+)
+def test_it_refuses_files_by_their_content(client, secretariat, name, content, reason):
+    client.force_login(secretariat)
+    response = _post(client, SimpleUploadedFile(name, content, content_type="application/pdf"))
+    assert response.status_code == 200
+    assert reason in " ".join(response.context["form"].errors.get("upload", []))
+    assert not Resource.objects.exists()
+    assert not default_storage.exists("resources") or not default_storage.listdir("resources")[0]
+
+
+def test_it_refuses_files_above_the_size_limit(client, secretariat, settings):
+    settings.RESOURCE_MAX_UPLOAD_BYTES = 1024 * 1024
+    client.force_login(secretariat)
+    response = _post(client, SimpleUploadedFile("big.pdf", PDF + b"0" * (1024 * 1024)))
+    assert "larger than 1 MB" in " ".join(response.context["form"].errors["upload"])
+    assert not Resource.objects.exists()
+
+
+def test_a_link_or_a_file_but_not_neither(client, secretariat):
+    client.force_login(secretariat)
+    assert "either a file or an external link" in _post(client).content.decode()
+    assert _post(client, url="javascript:alert(1)").status_code == 200
+    assert _post(client, kind="film", url="https://films.example.org/voices").status_code == 302
+    assert Resource.objects.get().get_absolute_url() == "https://films.example.org/voices"
+
+
+def test_partner_editors_add_for_their_own_partner_only(client, other_partner, partner_editor):
+    client.force_login(partner_editor)
+    response = _post(client, SimpleUploadedFile("r.pdf", PDF), partner=other_partner.pk)
+    assert "partner" in response.context["form"].errors
+    assert "partner" in _post(client, SimpleUploadedFile("r.pdf", PDF)).context["form"].errors  # required for them
+    assert not Resource.objects.exists()
+
+
+def test_it_refuses_people_without_a_partner(client, outsider):
+    assert _post(client, SimpleUploadedFile("r.pdf", PDF)).status_code == 302  # anonymous: sign in first
+    client.force_login(outsider)
+    assert client.get(reverse("workshops:resource-add")).status_code == 403
+    assert _post(client, SimpleUploadedFile("r.pdf", PDF)).status_code == 403
+    assert not Resource.objects.exists()
+
+
+@pytest.fixture
+def library(partner, other_partner):
+    Resource.objects.create(title="Annual report", title_en="Annual report", title_ar="التقرير السنوي",
+                            description_en="Figures of the year.", kind="report", year=2024, language="ar",
+                            partner=partner, url="https://example.org/report")  # fmt: skip
+    Resource.objects.create(title="Voices", title_en="Voices of the delta", kind="film", year=2019, language="sw",
+                            partner=other_partner, url="https://example.org/film")  # fmt: skip
+
+
+def test_anyone_searches_the_library_in_any_language(client, library):
+    def titles(**params):
+        return [resource.title_en for resource in client.get(reverse("workshops:resources"), params).context["page"]]
+
+    assert titles() == ["Annual report", "Voices of the delta"]
+    assert titles(q="السنوي") == ["Annual report"]
+    assert titles(q="delta") == ["Voices of the delta"]
+    assert titles(kind="film") == ["Voices of the delta"]
+    assert titles(language="ar", year="2024", partner="tamkeen") == ["Annual report"]
+    assert titles(year="2019", partner="tamkeen") == []
+    arabic = client.get("/ar/resources/").content.decode()
+    assert "التقرير السنوي" in arabic and '<html lang="ar" dir="rtl">' in arabic

@@ -1,0 +1,198 @@
+"""The State of the Partnership: a yearly review PDF rendered by the export pipeline (document kind "review")."""
+
+import hashlib
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, F, Sum
+from django.db.models.functions import Coalesce
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from curriculum.models import EditionVersion, Module, ModuleVersion, Partner
+from curriculum.services import language_direction
+from exports.documents import DocumentSource
+from exports.models import ExportJob
+from exports.rendering import PDF_STYLESHEET
+from exports.services import EditionNotAvailable, export_fingerprint, export_job_for
+
+from . import charts
+from .models import Workshop
+
+REVIEW_TEMPLATE = "exports/pdf/review.html"
+_TOTALS = {
+    "workshops": Count("id"),
+    "participants": Coalesce(Sum("participants_total"), 0),
+    "women": Coalesce(Sum("participants_women"), 0),
+    "men": Coalesce(Sum("participants_men"), 0),
+}
+
+
+def review_figures(*, year):
+    """The year's figures as plain, language-independent data: what the PDF shows and what its fingerprint hashes."""
+    workshops = Workshop.objects.filter(start_date__year=year)
+    totals = workshops.aggregate(**_TOTALS)
+    partners = defaultdict(lambda: {"totals": None, "kinds": {}, "modules": {}, "languages": {}})
+    for row in workshops.values("partner_id").annotate(**_TOTALS).order_by():
+        partners[row.pop("partner_id")]["totals"] = row
+    for row in workshops.values("partner_id", "kind").annotate(participants=_TOTALS["participants"]).order_by():
+        partners[row["partner_id"]]["kinds"][row["kind"]] = row["participants"]
+    for row in workshops.values("partner_id", "language").annotate(participants=_TOTALS["participants"]).order_by():
+        partners[row["partner_id"]]["languages"][row["language"]] = row["participants"]
+    through = Workshop.module_versions.through.objects.filter(workshop__in=workshops.values("pk"))
+    for row in (
+        through.values(partner_id=F("workshop__partner_id"), module_id=F("moduleversion__module_id"))
+        .annotate(participants=Coalesce(Sum("workshop__participants_total"), 0))
+        .order_by()
+    ):
+        partners[row["partner_id"]]["modules"][str(row["module_id"])] = row["participants"]
+    kind_rows = {
+        row["kind"]: row
+        for row in workshops.values("kind").annotate(count=Count("id"), participants=_TOTALS["participants"]).order_by()
+    }
+    by_kind = {kind: row["participants"] for kind, row in kind_rows.items()}
+    # The cascade from the top: regional ToTs, national ToTs, workshops (count, participants).
+    cascade = [
+        [kind, kind_rows.get(kind, {}).get("count", 0), kind_rows.get(kind, {}).get("participants", 0)]
+        for kind in [Workshop.Kind.REGIONAL_TOT, Workshop.Kind.NATIONAL_TOT, Workshop.Kind.WORKSHOP]
+    ]
+    replications = workshops.filter(parent_tot__isnull=False).count()
+    new_versions = list(
+        ModuleVersion.objects.filter(published_at__year=year)
+        .order_by("module__curriculum_id", "module__position", "number")
+        .values_list("pk", flat=True)
+    )
+    new_editions = list(
+        EditionVersion.objects.filter(published_at__year=year)
+        .order_by("edition__partner__name", "number")
+        .values_list("pk", flat=True)
+    )
+    return {
+        "year": year,
+        "new_edition_versions": new_editions,
+        "totals": {**totals, "replications": replications},
+        "by_kind": by_kind,
+        "cascade": cascade,
+        "partners": {str(partner_id): figures for partner_id, figures in sorted(partners.items())},
+        "new_versions": new_versions,
+    }
+
+
+def review_digest(figures):
+    return hashlib.sha256(json.dumps(figures, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def review_request(*, year, language):
+    """The job for a year's review in a language: shared with an earlier identical request, else queued."""
+    if language not in settings.LANGUAGE_CODES:
+        raise EditionNotAvailable(_("This language is not offered."))
+    figures = review_figures(year=year)
+    fingerprint = export_fingerprint(
+        content_digest=review_digest(figures),
+        language=language,
+        profile=ExportJob.Profile.A4,
+        kind=ExportJob.Kind.REVIEW,
+        params={"year": year},
+    )
+    return export_job_for(
+        fingerprint=fingerprint,
+        kind=ExportJob.Kind.REVIEW,
+        params={"year": year},
+        language=language,
+        profile=ExportJob.Profile.A4,
+    )
+
+
+@dataclass
+class PartnerPage:
+    partner: Partner
+    totals: dict
+    kind_chart: str
+    module_chart: str
+    language_chart: str
+
+
+def review_html(*, figures, language, generated_at=None):
+    """The print HTML of the review, every label and chart in the review's language."""
+    with translation.override(language):
+        kinds = dict(Workshop.Kind.choices)
+        languages = dict(settings.LANGUAGES)
+        partners = Partner.objects.in_bulk([int(pk) for pk in figures["partners"]])
+        module_ids = {int(pk) for page in figures["partners"].values() for pk in page["modules"]}
+        modules = Module.objects.in_bulk(module_ids)
+        pages = []
+        for partner_id, page in figures["partners"].items():
+            partner = partners[int(partner_id)]
+            pages.append(
+                PartnerPage(
+                    partner=partner,
+                    totals=page["totals"],
+                    kind_chart=charts.bar_list(
+                        rows=[(kinds[kind], value) for kind, value in sorted(page["kinds"].items())],
+                        title=_("Participants by type of workshop"),
+                    ),
+                    module_chart=charts.bar_list(
+                        rows=[
+                            (modules[int(pk)].title or modules[int(pk)].slug, value)
+                            for pk, value in sorted(
+                                page["modules"].items(), key=lambda item: modules[int(item[0])].position
+                            )
+                        ],
+                        title=_("Participants by module"),
+                    ),
+                    language_chart=charts.bar_list(
+                        rows=[(languages[code], value) for code, value in sorted(page["languages"].items())],
+                        title=_("Participants by language"),
+                    ),
+                )
+            )
+        pages.sort(key=lambda page: page.partner.name)
+        partner_chart = charts.bar_list(
+            rows=[(page.partner.name, page.totals["participants"]) for page in pages],
+            title=_("Participants by partner"),
+        )
+        kind_chart = charts.bar_list(
+            rows=[(kinds[kind], value) for kind, value in sorted(figures["by_kind"].items())],
+            title=_("Participants by type of workshop"),
+        )
+        new_versions = ModuleVersion.objects.filter(pk__in=figures["new_versions"]).select_related(
+            "module", "module__curriculum"
+        )
+        cascade = [
+            {"label": kinds[kind], "workshops": count, "participants": participants}
+            for kind, count, participants in figures["cascade"]
+        ]
+        new_editions = EditionVersion.objects.filter(pk__in=figures["new_edition_versions"]).select_related(
+            "edition__partner", "edition__curriculum"
+        )
+        return render_to_string(
+            REVIEW_TEMPLATE,
+            {
+                "new_editions": sorted(new_editions, key=lambda v: (v.edition.partner.name, v.number)),
+                "cascade": cascade,
+                "figures": figures,
+                "language": language,
+                "direction": language_direction(language),
+                "pages": pages,
+                "partner_chart": partner_chart,
+                "kind_chart": kind_chart,
+                "new_versions": sorted(new_versions, key=lambda v: (v.module.curriculum_id, v.module.position)),
+                "generated_at": generated_at or timezone.now(),
+                "stylesheet": PDF_STYLESHEET,
+            },
+        )
+
+
+def build_review(job):
+    """Export-pipeline builder for the kind "review": the figures of the job's year, as they are now."""
+    figures = review_figures(year=int(job.params["year"]))
+    with translation.override(job.language):
+        title = _("State of the Partnership %(year)d") % {"year": figures["year"]}
+    return DocumentSource(
+        html=review_html(figures=figures, language=job.language),
+        title=title,
+        report={"figures_digest": review_digest(figures), "partners": len(figures["partners"])},
+    )

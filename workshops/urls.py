@@ -1,0 +1,21 @@
+from django.urls import path
+
+from . import views
+
+app_name = "workshops"
+urlpatterns = [
+    path("partners/", views.partner_map, name="partner-map"),
+    path("resources/", views.resource_list, name="resources"),
+    path("resources/add/", views.resource_add, name="resource-add"),
+    path("resources/<int:pk>/download/", views.resource_download, name="resource-download"),
+    path("workshops/", views.workshop_list, name="list"),
+    path("workshops/new/", views.workshop_edit, name="create"),
+    path("workshops/<int:pk>/", views.workshop_edit, name="edit"),
+    path("workshops/import/", views.workshop_import, name="import"),
+    path("workshops/import/template.csv", views.import_template, name="import-template"),
+    path("reach/", views.reach, name="reach"),
+    path("reach/<slug:dimension>.csv", views.reach_csv, name="reach-csv"),
+    path("review/", views.review, name="review"),
+    path("review/request/", views.review_create, name="review-request"),
+    path("review/<uuid:job_id>/download/", views.review_download, name="review-download"),
+]
