@@ -8,6 +8,14 @@ from .factories import BlockFactory, CurriculumFactory, ModuleFactory, PartnerFa
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Throttle counters live in the cache: one test's requests must not count against the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     """Each test stores files in a directory of its own: content-addressed names repeat across tests."""
     settings.MEDIA_ROOT = str(tmp_path / "media")

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.urls import reverse
 
 from exports.models import ExportJob
@@ -15,11 +14,6 @@ from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(settings.BASE_DIR)
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
 
 
 def test_every_page_carries_a_strict_content_security_policy(client, handbook):
