@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "rosetta",
     "curriculum",
     "exports",
+    "translations",
 ]
 
 MIDDLEWARE = [

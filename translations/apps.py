@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TranslationsConfig(AppConfig):
+    name = "translations"
+    verbose_name = _("Translations")
+
+    def connect_signals(self):
+        from . import signals
+
+        signals.connect()
+
+    def ready(self):
+        self.connect_signals()
