@@ -10,6 +10,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("exports/", include("exports.urls")),
+    path("translations/", include("translations.urls")),
     path("", include("curriculum.urls")),
 )
 

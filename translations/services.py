@@ -226,7 +226,8 @@ class Unit:
 
     @property
     def words(self):
-        return len(self.source.split())
+        # Markdown list markers and punctuation are not words; split() keeps Devanagari words whole, \w+ would not.
+        return sum(1 for token in self.source.split() if any(char.isalnum() for char in token))
 
     @property
     def status(self):

@@ -64,6 +64,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "curriculum.context_processors.language_switcher",
+                "translations.context_processors.translation_workspace",
             ],
         },
     },

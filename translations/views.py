@@ -1,0 +1,140 @@
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from curriculum.models import Curriculum
+
+from .services import (
+    TranslationConflict,
+    TranslationRefused,
+    curriculum_progress,
+    is_translator,
+    scope_units,
+    text_hash,
+    translation_check_allowed,
+    translation_save,
+    translator_languages,
+)
+
+
+def translator_required(view):
+    """Signed-in translators only: anonymous visitors go to the login page, everyone else is refused."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not is_translator(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _languages_for(user, curriculum):
+    granted = translator_languages(user)
+    return [code for code in settings.LANGUAGE_CODES if code in granted and code != curriculum.source_language]
+
+
+def _scope(request, slug, language, module_slug=None):
+    """The curriculum (and module) a translator asked for, after checking the language is theirs."""
+    curriculum = get_object_or_404(Curriculum, slug=slug)
+    if language not in settings.LANGUAGE_CODES:
+        raise Http404
+    try:
+        translation_check_allowed(user=request.user, language=language, source_language=curriculum.source_language)
+    except TranslationRefused as refusal:
+        raise PermissionDenied(str(refusal)) from None
+    module = get_object_or_404(curriculum.modules, slug=module_slug) if module_slug else None
+    return curriculum, module
+
+
+@translator_required
+def workspace(request):
+    curricula = Curriculum.objects.order_by("slug")
+    if len(curricula) == 1:
+        return redirect("translations:matrix", slug=curricula[0].slug)
+    return render(request, "translations/workspace.html", {"curricula": curricula})
+
+
+@translator_required
+def matrix(request, slug):
+    curriculum = get_object_or_404(Curriculum, slug=slug)
+    languages = _languages_for(request.user, curriculum)
+    rows, totals = curriculum_progress(curriculum=curriculum, languages=languages)
+    return render(
+        request,
+        "translations/matrix.html",
+        {"curriculum": curriculum, "languages": languages, "rows": rows, "totals": totals},
+    )
+
+
+@translator_required
+def editor(request, slug, language, module_slug=None):
+    curriculum, module = _scope(request, slug, language, module_slug)
+    units = scope_units(curriculum=curriculum, module=module, languages=[language])[language]
+    if module is None:
+        units = [unit for unit in units if unit.key.startswith("curriculum:")]
+    conflicts, errors, saved = {}, {}, 0
+    if request.method == "POST":
+        for unit in units:
+            text = request.POST.get(f"t:{unit.key}")
+            if text is None:
+                continue
+            mark_current = request.POST.get(f"c:{unit.key}") == "on"
+            base_translation = request.POST.get(f"b:{unit.key}", "")
+            if text_hash(text) == base_translation and not mark_current:
+                continue  # untouched on the page
+            try:
+                saved += translation_save(
+                    user=request.user,
+                    obj=unit.obj,
+                    field=unit.field,
+                    language=language,
+                    text=text,
+                    base_translation_hash=base_translation,
+                    base_source_hash=request.POST.get(f"s:{unit.key}", ""),
+                    mark_current=mark_current,
+                )
+            except TranslationRefused as refusal:
+                raise PermissionDenied(str(refusal)) from None
+            except TranslationConflict as conflict:
+                conflicts[unit.key] = {"text": text, "theirs": conflict.current_translation}
+            except ValueError as error:
+                errors[unit.key] = {"text": text, "message": str(error)}
+        if not conflicts and not errors:
+            messages.success(
+                request,
+                ngettext("%(count)d translation saved.", "%(count)d translations saved.", saved) % {"count": saved},
+            )
+            return redirect(request.path)
+        # Show the page again with the current texts and the translator's own versions: nothing is lost.
+        units = scope_units(curriculum=curriculum, module=module, languages=[language])[language]
+        if module is None:
+            units = [unit for unit in units if unit.key.startswith("curriculum:")]
+        if conflicts:
+            messages.error(
+                request,
+                _("Some translations changed since you opened this page and were not saved; compare and save again."),
+            )
+    rows = [{"unit": unit, "conflict": conflicts.get(unit.key), "error": errors.get(unit.key)} for unit in units]
+    return render(
+        request,
+        "translations/editor.html",
+        {
+            "curriculum": curriculum,
+            "module": module,
+            "language": language,
+            "direction": "rtl" if language in settings.RTL_LANGUAGES else "ltr",
+            "rows": rows,
+            "matrix_url": reverse("translations:matrix", kwargs={"slug": curriculum.slug}),
+        },
+        status=409 if conflicts else 400 if errors else 200,
+    )
