@@ -4,14 +4,16 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
 from curriculum.models import Curriculum
 
+from .exchange import MAX_FILE_BYTES, ExchangeFileError, exchange_filename, exchange_import, exchange_po, exchange_xliff
 from .services import (
     TranslationConflict,
     TranslationRefused,
@@ -138,3 +140,67 @@ def editor(request, slug, language, module_slug=None):
         },
         status=409 if conflicts else 400 if errors else 200,
     )
+
+
+EXCHANGE_FORMATS = {
+    "po": ("po", "text/x-gettext-translation; charset=utf-8", exchange_po),
+    "xliff": ("xlf", "application/x-xliff+xml; charset=utf-8", exchange_xliff),
+}
+
+
+@translator_required
+def exchange_download(request, slug, language, file_format):
+    """A PO or XLIFF file of the curriculum (or `?module=<slug>`) in one language."""
+    if file_format not in EXCHANGE_FORMATS:
+        raise Http404
+    curriculum, module = _scope(request, slug, language, request.GET.get("module") or None)
+    extension, content_type, build = EXCHANGE_FORMATS[file_format]
+    response = HttpResponse(build(curriculum=curriculum, language=language, module=module), content_type=content_type)
+    filename = exchange_filename(curriculum=curriculum, language=language, module=module, extension=extension)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_POST
+@translator_required
+def exchange_upload(request, slug, language):
+    """Apply an uploaded PO or XLIFF file and say what it did."""
+    curriculum, _module = _scope(request, slug, language)
+    upload = request.FILES.get("file")
+    back = reverse("translations:matrix", kwargs={"slug": curriculum.slug})
+    if upload is None:
+        messages.error(request, _("Choose a PO or XLIFF file to upload."))
+        return redirect(back)
+    try:
+        report = exchange_import(
+            user=request.user,
+            curriculum=curriculum,
+            language=language,
+            content=upload.read(MAX_FILE_BYTES + 1),
+            filename=upload.name,
+        )
+    except ExchangeFileError as error:
+        messages.error(request, _("The file was not imported: %(reason)s") % {"reason": error})
+        return redirect(back)
+    except TranslationRefused as refusal:
+        raise PermissionDenied(str(refusal)) from None
+    messages.success(
+        request,
+        _("%(updated)d translations updated, %(unchanged)d unchanged.")
+        % {"updated": len(report.updated), "unchanged": report.unchanged},
+    )
+    if report.conflicts:
+        messages.error(
+            request,
+            _("Not imported, because they changed here since the file was downloaded: %(keys)s")
+            % {"keys": ", ".join(report.conflicts)},
+        )
+    if report.needs_review:
+        messages.warning(
+            request,
+            _("Not imported, still marked as needing review (fuzzy): %(keys)s")
+            % {"keys": ", ".join(report.needs_review)},
+        )
+    for problem in report.invalid:
+        messages.error(request, _("Not imported: %(problem)s") % {"problem": problem})
+    return redirect(back)
