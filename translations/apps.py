@@ -13,3 +13,9 @@ class TranslationsConfig(AppConfig):
 
     def ready(self):
         self.connect_signals()
+        from celery.signals import task_prerun
+
+        from .catalogs import catalogs_refresh_if_published
+
+        # A worker picks up catalogs a translator published, before each task.
+        task_prerun.connect(lambda **kwargs: catalogs_refresh_if_published(), weak=False, dispatch_uid="catalogs")

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "translations.catalogs.CatalogRefreshMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -194,3 +195,8 @@ LOGGING = {
 
 ROSETTA_MESSAGES_PER_PAGE = 25
 ROSETTA_SHOW_AT_ADMIN_PANEL = True
+# Translators, limited to the languages of their `translators-<lang>` groups.
+ROSETTA_ACCESS_CONTROL_FUNCTION = "translations.rosetta.can_translate"
+ROSETTA_LANGUAGE_GROUPS = True
+# Compiling is the publish step's job: only a catalog that passes the checks is compiled.
+ROSETTA_AUTO_COMPILE = False
