@@ -54,8 +54,18 @@ def pick(translations, language):
 # --- Snapshots and publishing ---------------------------------------------------
 
 
-def module_snapshot(module, blocks):
+# Apps add facts to each block of a published snapshot: fn(blocks) -> {block.pk: {name: value}}
+# (the translations app adds "stale": the languages whose translation lags behind the source).
+SNAPSHOT_BLOCK_FACTS = []
+
+
+def module_snapshot(module, blocks, *, facts=True):
     """The JSON that a published version freezes: every field in every language."""
+    blocks = list(blocks)
+    extra = {}
+    for facts_of in SNAPSHOT_BLOCK_FACTS if facts else []:
+        for pk, values in facts_of(blocks).items():
+            extra.setdefault(pk, {}).update(values)
     return {
         "slug": module.slug,
         "kind": module.kind,
@@ -63,7 +73,12 @@ def module_snapshot(module, blocks):
         "duration_minutes": module.duration_minutes,
         **{name: translations_of(module, name) for name in MODULE_FIELDS},
         "blocks": [
-            {"key": block.key, "kind": block.kind, **{name: translations_of(block, name) for name in BLOCK_FIELDS}}
+            {
+                "key": block.key,
+                "kind": block.kind,
+                **{name: translations_of(block, name) for name in BLOCK_FIELDS},
+                **extra.get(block.pk, {}),
+            }
             for block in blocks
         ],
     }
@@ -112,6 +127,7 @@ class ResolvedBlock:
     language: str
     is_fallback: bool
     source: str = "core"
+    is_stale: bool = False
 
     @property
     def direction(self):
@@ -229,6 +245,7 @@ def _resolve_module(snapshot, language, version=None):
                 body=body,
                 language=body_language,
                 is_fallback=body_language != language,
+                is_stale=body_language in block.get("stale", ()),
             )
         )
     return ResolvedModule(
@@ -263,7 +280,10 @@ def edition_resolve(*, curriculum, language, partner=None, version_ids=None, dra
     """
     if draft:
         modules = curriculum.modules.order_by("position", "id").prefetch_related("blocks")
-        resolved = [_resolve_module(module_snapshot(module, module.blocks.all()), language) for module in modules]
+        # Drafts leave out snapshot facts (staleness): they would cost a query per module.
+        resolved = [
+            _resolve_module(module_snapshot(module, module.blocks.all(), facts=False), language) for module in modules
+        ]
     else:
         versions = published_versions(curriculum, version_ids)
         resolved = [_resolve_module(version.snapshot, language, version) for version in versions]

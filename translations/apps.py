@@ -13,6 +13,12 @@ class TranslationsConfig(AppConfig):
 
     def ready(self):
         self.connect_signals()
+        from curriculum.services import SNAPSHOT_BLOCK_FACTS
+
+        from .services import stale_languages_of_blocks
+
+        if stale_languages_of_blocks not in SNAPSHOT_BLOCK_FACTS:
+            SNAPSHOT_BLOCK_FACTS.append(stale_languages_of_blocks)
         from celery.signals import task_prerun
 
         from .catalogs import catalogs_refresh_if_published

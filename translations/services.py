@@ -491,3 +491,15 @@ def translation_save(
             },
         )
     return True
+
+
+def stale_languages_of_blocks(blocks):
+    """Snapshot facts: for each block, the languages whose title or body translation is stale (one query)."""
+    by_pk = {block.pk: block for block in blocks if block.pk}
+    stale = {}
+    for (_type, pk, field, language), record in _records_for(by_pk.values()).items():
+        block = by_pk[pk]
+        source = _value(block, field, source_language_of(block))
+        if record.source_hash != text_hash(source) and _value(block, field, language).strip():
+            stale.setdefault(pk, set()).add(language)
+    return {pk: {"stale": sorted(languages)} for pk, languages in stale.items()}
