@@ -215,19 +215,13 @@ class Unit:
     source: str
     translation: str
     record: TranslationRecord | None
-
-    @property
-    def source_hash(self):
-        return text_hash(self.source)
+    # Computed once per field, shared by its units in every language.
+    source_hash: str
+    words: int
 
     @property
     def translation_hash(self):
         return text_hash(self.translation)
-
-    @property
-    def words(self):
-        # Markdown list markers and punctuation are not words; split() keeps Devanagari words whole, \w+ would not.
-        return sum(1 for token in self.source.split() if any(char.isalnum() for char in token))
 
     @property
     def status(self):
@@ -264,6 +258,14 @@ class Unit:
         return word_diff_html(self.record.source_text, self.source)
 
 
+WORD_RE = re.compile(r"\S*\w\S*")
+
+
+def word_count(text):
+    # Markdown list markers and punctuation are not words; split() keeps Devanagari words whole, \w+ would not.
+    return len(WORD_RE.findall(text))
+
+
 def _field_labels():
     return {
         "title": _("Title"),
@@ -291,8 +293,8 @@ def scope_objects(curriculum, module=None):
     return items
 
 
-def _records_for(objects):
-    """Every record of these objects, in one query."""
+def _records_for(objects, *, with_source_text=True):
+    """Every record of these objects, in one query (without the stored source texts unless asked: they are long)."""
     by_type = {}
     for obj in objects:
         by_type.setdefault(_content_type(obj).pk, []).append(obj.pk)
@@ -303,14 +305,14 @@ def _records_for(objects):
         condition |= Q(content_type_id=content_type_id, object_id__in=ids)
     return {
         (record.content_type_id, record.object_id, record.field, record.language): record
-        for record in TranslationRecord.objects.filter(condition)
+        for record in TranslationRecord.objects.filter(condition).defer(*([] if with_source_text else ["source_text"]))
     }
 
 
-def scope_units(*, curriculum, languages, module=None, items=None):
+def scope_units(*, curriculum, languages, module=None, items=None, with_source_text=True):
     """The units of a curriculum (or one module) in each language, by language, with their records."""
     items = items if items is not None else scope_objects(curriculum, module)
-    records = _records_for([obj for _prefix, _label, obj in items])
+    records = _records_for([obj for _prefix, _label, obj in items], with_source_text=with_source_text)
     labels = _field_labels()
     source_language = curriculum.source_language
     result = {language: [] for language in languages}
@@ -320,6 +322,7 @@ def scope_units(*, curriculum, languages, module=None, items=None):
             source = _value(obj, field, source_language)
             if not source.strip():
                 continue
+            source_digest, words = text_hash(source), word_count(source)
             for language in languages:
                 result[language].append(
                     Unit(
@@ -332,6 +335,8 @@ def scope_units(*, curriculum, languages, module=None, items=None):
                         source=source,
                         translation=_value(obj, field, language),
                         record=records.get((content_type_id, obj.pk, field, language)),
+                        source_hash=source_digest,
+                        words=words,
                     )
                 )
     return result
@@ -381,7 +386,7 @@ def curriculum_progress(*, curriculum, languages):
     A constant number of queries: modules, blocks, records.
     """
     items = scope_objects(curriculum)
-    units = scope_units(curriculum=curriculum, languages=languages, items=items)
+    units = scope_units(curriculum=curriculum, languages=languages, items=items, with_source_text=False)
     rows, totals = {}, {language: Progress() for language in languages}
     order = []
     for prefix, label, obj in items:
@@ -497,7 +502,7 @@ def stale_languages_of_blocks(blocks):
     """Snapshot facts: for each block, the languages whose title or body translation is stale (one query)."""
     by_pk = {block.pk: block for block in blocks if block.pk}
     stale = {}
-    for (_type, pk, field, language), record in _records_for(by_pk.values()).items():
+    for (_type, pk, field, language), record in _records_for(by_pk.values(), with_source_text=False).items():
         block = by_pk[pk]
         source = _value(block, field, source_language_of(block))
         if record.source_hash != text_hash(source) and _value(block, field, language).strip():
