@@ -16,6 +16,7 @@ import os
 import re
 import subprocess
 import tempfile
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -29,6 +30,9 @@ logger = logging.getLogger(__name__)
 VERSION_KEY = "curriculum-commons:catalog-version"
 PLACEHOLDER_RE = re.compile(r"%\([^)]+\)[sdfr]|\{\{\s*\w+\s*\}\}")
 _loaded_version = None
+# After Redis fails to answer, requests stop asking it for a while instead of each waiting for the timeout.
+REDIS_RETRY_SECONDS = 30
+_redis_down_until = 0.0
 
 
 class CatalogRefused(Exception):
@@ -90,10 +94,15 @@ def catalog_compile(po_path):
 
 
 def catalog_version():
-    """The published catalog version (0 when Redis cannot say)."""
+    """The published catalog version (None when Redis cannot say)."""
+    global _redis_down_until
+    if time.monotonic() < _redis_down_until:
+        return None
     try:
         return int(_redis().get(VERSION_KEY) or 0)
-    except (redis.RedisError, ValueError):
+    except (redis.RedisError, ValueError) as error:
+        logger.warning("catalog version unavailable, checking again in %s s: %s", REDIS_RETRY_SECONDS, error)
+        _redis_down_until = time.monotonic() + REDIS_RETRY_SECONDS
         return None
 
 

@@ -150,3 +150,15 @@ def test_two_translators_saving_the_same_catalog_at_once_lose_nothing(locale_cop
     po = polib.pofile(str(po_path))
     assert po.find("Table of contents").msgstr == "فهرست یکم"
     assert po.find("Facilitator manual").msgstr == "راهنمای دوم"
+
+
+def test_requests_do_not_wait_on_a_redis_that_is_down(settings, monkeypatch):
+    import time
+
+    monkeypatch.setattr(catalogs, "_redis_down_until", 0.0)
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there
+    assert catalogs.catalogs_refresh_if_published() is False
+    started = time.monotonic()
+    for _ in range(50):
+        assert catalogs.catalogs_refresh_if_published() is False
+    assert time.monotonic() - started < 0.5
