@@ -37,7 +37,8 @@ def _rendered(job):
 
 def test_a_published_label_appears_in_the_next_pdf_of_a_running_worker(handbook, worker_with_locale_copy):
     worker, locale = worker_with_locale_copy
-    first = _rendered(export_request(curriculum=handbook, language="fr", profile="a4"))
+    first_job = export_request(curriculum=handbook, language="fr", profile="a4")
+    first = _rendered(first_job)
     assert "Table des matières" in first
 
     po_path = locale / "fr" / "LC_MESSAGES" / "django.po"
@@ -46,7 +47,10 @@ def test_a_published_label_appears_in_the_next_pdf_of_a_running_worker(handbook,
     po.save()
     catalogs.catalog_publish(po_path=po_path)  # what a rosetta save does
 
-    second = _rendered(export_request(curriculum=handbook, language="fr", profile="letter"))
+    # The same edition asked again is a new job: its labels changed.
+    second_job = export_request(curriculum=handbook, language="fr", profile="a4")
+    assert second_job.pk != first_job.pk
+    second = _rendered(second_job)
     assert "Sommaire publié" in second and "Table des matières" not in second
     assert worker.process.poll() is None  # the same worker process, never restarted
     assert worker.log().count("exports.tasks.render_export[") == 4  # two received, two succeeded
