@@ -29,6 +29,8 @@ from django.utils.translation import trans_real
 logger = logging.getLogger(__name__)
 VERSION_KEY = "curriculum-commons:catalog-version"
 PLACEHOLDER_RE = re.compile(r"%\([^)]+\)[sdfr]|\{\{\s*\w+\s*\}\}")
+# {% blocktranslate %} output is not escaped: a translation may carry no markup its msgid lacks.
+TAG_RE = re.compile(r"<\s*/?\s*([a-zA-Z!][\w:-]*)|&#?\w+;|javascript:", re.IGNORECASE)
 _loaded_version = None
 # After Redis fails to answer, requests stop asking it for a while instead of each waiting for the timeout.
 REDIS_RETRY_SECONDS = 30
@@ -68,6 +70,14 @@ def catalog_check(po_path):
         problems = [result.stderr.strip() or "msgfmt failed"]
     # msgfmt checks only entries flagged python-format; an editor may not keep the flag.
     for entry in polib.pofile(str(po_path)).translated_entries():
+        allowed_markup = {match.lower() for match in TAG_RE.findall(entry.msgid + (entry.msgid_plural or ""))}
+        translations = [entry.msgstr, *entry.msgstr_plural.values()]
+        if any({match.lower() for match in TAG_RE.findall(text)} - allowed_markup for text in translations):
+            problems.append(
+                _("“%(msgid)s”: the translation contains markup that the original does not have")
+                % {"msgid": entry.msgid[:60]}
+            )
+            continue
         if entry.msgid_plural:
             continue  # plural forms may leave out the number; msgfmt checks them
         expected = sorted(PLACEHOLDER_RE.findall(entry.msgid))

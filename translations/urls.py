@@ -9,5 +9,6 @@ urlpatterns = [
     path("<slug:slug>/<str:language>/file.<str:file_format>", views.exchange_download, name="download"),
     path("<slug:slug>/<str:language>/upload/", views.exchange_upload, name="upload"),
     path("<slug:slug>/<str:language>/", views.editor, name="curriculum_editor"),
-    path("<slug:slug>/<str:language>/<slug:module_slug>/", views.editor, name="editor"),
+    # Modules under their own segment: a module slug can never shadow "upload/".
+    path("<slug:slug>/<str:language>/modules/<slug:module_slug>/", views.editor, name="editor"),
 ]

@@ -162,3 +162,18 @@ def test_requests_do_not_wait_on_a_redis_that_is_down(settings, monkeypatch):
     for _ in range(50):
         assert catalogs.catalogs_refresh_if_published() is False
     assert time.monotonic() - started < 0.5
+
+
+@pytest.mark.parametrize(
+    "hostile", ["<script>alert(1)</script>", '<img src=x onerror="alert(1)">', '<a href="javascript:alert(1)">x</a>']
+)
+def test_markup_in_an_interface_translation_is_refused(client, locale_copy, translator_fa, hostile):
+    po_path = locale_copy / "fa" / "LC_MESSAGES" / "django.po"
+    msgid = "Not yet translated; shown in %(language)s."  # a {% blocktranslate %}: its output is not escaped
+    before = po_path.read_bytes()
+    client.force_login(translator_fa)
+    response = _save(client, "fa", msgid, f"ترجمه نشده؛ به %(language)s {hostile}", po_path)
+    assert "contains markup that the original does not have" in response.content.decode()
+    assert po_path.read_bytes() == before
+    with translation.override("fa"):
+        assert "<" not in translation.gettext(msgid)

@@ -59,3 +59,13 @@ def test_the_pdf_marks_stale_blocks_and_the_report_lists_them(handbook):
     assert "Расставьте стулья по кругу." in text
     assert text.count(marker) == 1
     assert documents.build(job).html.count('class="stale-marker"') == 1
+
+
+def test_the_module_page_marks_a_stale_translation_too(client, handbook):
+    block = Block.objects.get(key="facilitator-note")
+    block.body_en = "Arrange the chairs in a wide circle."
+    block.save()
+    assert "fallback stale" not in client.get(f"/ar/curricula/{handbook.slug}/session-1/").content.decode()
+    curriculum_publish(curriculum=handbook)
+    page = client.get(f"/ar/curricula/{handbook.slug}/session-1/").content.decode()
+    assert page.count('class="fallback stale"') == 1
