@@ -209,7 +209,8 @@ class Unit:
     key: str
     obj: object
     field: str
-    label: str
+    object_label: str
+    field_label: str
     language: str
     source_language: str
     source: str
@@ -329,7 +330,8 @@ def scope_units(*, curriculum, languages, module=None, items=None, with_source_t
                         key=f"{prefix}:{field}",
                         obj=obj,
                         field=field,
-                        label=f"{label} · {labels.get(field, field)}",
+                        object_label=label,
+                        field_label=labels.get(field, field),
                         language=language,
                         source_language=source_language,
                         source=source,
