@@ -135,8 +135,13 @@ def test_two_translators_saving_the_same_catalog_at_once_lose_nothing(locale_cop
     results = []
 
     def post(each, data):
-        response = each.post("/rosetta/files/project/fa/0/", data)
-        results.append((response.status_code, "login" in response.get("Location", "")))
+        from django.db import connection
+
+        try:
+            response = each.post("/rosetta/files/project/fa/0/", data)
+            results.append((response.status_code, "login" in response.get("Location", "")))
+        finally:
+            connection.close()  # the thread's own connection, or PostgreSQL cannot drop the test database
 
     threads = [
         threading.Thread(target=post, args=(clients[0], {first_field: "فهرست یکم"})),
