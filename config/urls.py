@@ -2,12 +2,19 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from accounts.views import ThrottledLoginView
+from translations.rosetta import LockedTranslationFormView
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    # Rosetta's save, wrapped with a lock, validation and publishing (see locale/README.md).
+    re_path(
+        r"^rosetta/files/(?P<po_filter>[\w-]+)/(?P<lang_id>[\w\-_\.@]+)/(?P<idx>\d+)/$",
+        LockedTranslationFormView.as_view(),
+        name="rosetta-form",
+    ),
     path("rosetta/", include("rosetta.urls")),
 ]
 urlpatterns += i18n_patterns(
@@ -19,6 +26,7 @@ urlpatterns += i18n_patterns(
     path("exports/", include("exports.urls")),
     path("", include("downloads.urls")),
     path("", include("workshops.urls")),
+    path("translations/", include("translations.urls")),
     path("", include("curriculum.urls")),
 )
 

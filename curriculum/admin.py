@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline
 
+from translations.admin import MinorEditAdminMixin
+
 from .models import Block, Curriculum, Module, ModuleVersion, Partner, PartnerMembership
 from .services import curriculum_publish, module_publish
 
@@ -15,7 +17,7 @@ class ModuleInline(admin.TabularInline):
 
 
 @admin.register(Curriculum)
-class CurriculumAdmin(TabbedTranslationAdmin):
+class CurriculumAdmin(MinorEditAdminMixin, TabbedTranslationAdmin):
     list_display = ("slug", "title", "source_language", "is_published", "updated_at")
     search_fields = ("slug",)
     inlines = [ModuleInline]
@@ -35,7 +37,7 @@ class BlockInline(TranslationStackedInline):
 
 
 @admin.register(Module)
-class ModuleAdmin(TabbedTranslationAdmin):
+class ModuleAdmin(MinorEditAdminMixin, TabbedTranslationAdmin):
     list_display = ("slug", "title", "curriculum", "kind", "position", "latest_version")
     list_filter = ("curriculum", "kind")
     search_fields = ("slug",)
@@ -61,7 +63,7 @@ class ModuleAdmin(TabbedTranslationAdmin):
 
 
 @admin.register(Block)
-class BlockAdmin(TabbedTranslationAdmin):
+class BlockAdmin(MinorEditAdminMixin, TabbedTranslationAdmin):
     list_display = ("key", "title", "module", "kind", "position")
     list_filter = ("kind", "module__curriculum")
     search_fields = ("key",)

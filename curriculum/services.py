@@ -66,8 +66,18 @@ def pick(translations, language):
 # --- Snapshots and publishing ---------------------------------------------------
 
 
-def module_snapshot(module, blocks):
+# Apps add facts to each block of a published snapshot: fn(blocks) -> {block.pk: {name: value}}
+# (the translations app adds "stale": the languages whose translation lags behind the source).
+SNAPSHOT_BLOCK_FACTS = []
+
+
+def module_snapshot(module, blocks, *, facts=True):
     """The JSON that a published version freezes: every field in every language."""
+    blocks = list(blocks)
+    extra = {}
+    for facts_of in SNAPSHOT_BLOCK_FACTS if facts else []:
+        for pk, values in facts_of(blocks).items():
+            extra.setdefault(pk, {}).update(values)
     return {
         "slug": module.slug,
         "kind": module.kind,
@@ -75,7 +85,12 @@ def module_snapshot(module, blocks):
         "duration_minutes": module.duration_minutes,
         **{name: translations_of(module, name) for name in MODULE_FIELDS},
         "blocks": [
-            {"key": block.key, "kind": block.kind, **{name: translations_of(block, name) for name in BLOCK_FIELDS}}
+            {
+                "key": block.key,
+                "kind": block.kind,
+                **{name: translations_of(block, name) for name in BLOCK_FIELDS},
+                **extra.get(block.pk, {}),
+            }
             for block in blocks
         ],
     }
@@ -141,7 +156,10 @@ class ResolvedBlock:
     source_name: str = ""
     source_version: int | None = None
     adaptation: str = "inherited"  # inherited | override | local
+    # The translation in `language` was made from an older source text (see translations).
     is_stale: bool = False
+    # An adaptation made against upstream text that has changed since (see edition_stale_adaptations).
+    upstream_changed: bool = False
 
     @property
     def direction(self):
@@ -268,7 +286,8 @@ def _core_blocks(snapshot, version_number):
             "source_name": "",
             "source_version": version_number,
             "adaptation": "inherited",
-            "stale": False,
+            "upstream_changed": False,
+            "stale_languages": block.get("stale", []),
         }
         for block in snapshot["blocks"]
     ]
@@ -291,7 +310,8 @@ def _apply_layer(module_slug, blocks, layer, *, source, source_name, version, so
             "source_name": source_name,
             "source_version": version,
             "adaptation": "local",
-            "stale": False,
+            "upstream_changed": False,
+            "stale_languages": [],
         }
 
     visible = [local_block(local) for local in locals_by_anchor.pop("", [])]
@@ -301,9 +321,9 @@ def _apply_layer(module_slug, blocks, layer, *, source, source_name, version, so
         if adaptation is None:
             visible.append(block)
         else:
-            stale = adaptation.get("based_on") != upstream_text(block, source_language)
+            changed = adaptation.get("based_on") != upstream_text(block, source_language)
             if adaptation["action"] == "hide":
-                hidden.append({**block, "stale": stale, "hidden_by": source_name})
+                hidden.append({**block, "upstream_changed": changed, "hidden_by": source_name})
             else:
                 visible.append(
                     {
@@ -314,7 +334,8 @@ def _apply_layer(module_slug, blocks, layer, *, source, source_name, version, so
                         "source_name": source_name,
                         "source_version": version,
                         "adaptation": "override",
-                        "stale": stale,
+                        "upstream_changed": changed,
+                        "stale_languages": [],
                     }
                 )
         visible.extend(local_block(local) for local in locals_by_anchor.pop(block["key"], []))
@@ -343,7 +364,8 @@ def _pick_block(block, language):
         source_name=block["source_name"],
         source_version=block["source_version"],
         adaptation=block["adaptation"],
-        is_stale=block["stale"],
+        is_stale=body_language in block["stale_languages"],
+        upstream_changed=block["upstream_changed"],
     )
 
 
@@ -445,8 +467,11 @@ def edition_resolve(*, curriculum, language, partner=None, version_ids=None, edi
     source_language = curriculum.source_language
     if draft and partner is None:
         modules = curriculum.modules.order_by("position", "id").prefetch_related("blocks")
+        # Drafts leave out snapshot facts (staleness): they would cost a query per module.
         resolved = [
-            _resolve_module(module_snapshot(module, module.blocks.all()), language, source_language=source_language)
+            _resolve_module(
+                module_snapshot(module, module.blocks.all(), facts=False), language, source_language=source_language
+            )
             for module in modules
         ]
     else:

@@ -55,6 +55,12 @@ def build_manual(job):
                 for block in module.blocks
                 if block.is_fallback
             ],
+            "stale_blocks": [
+                f"{module.slug}/{block.key}:{block.language}"
+                for module in edition.modules
+                for block in module.blocks
+                if block.is_stale
+            ],
         },
     )
 

@@ -83,6 +83,16 @@ def renderer_fingerprint():
     return digest.hexdigest()
 
 
+def catalog_fingerprint(language):
+    """Hash of the compiled interface catalogs of a language: a published label changes the PDF."""
+    digest = hashlib.sha256(language.encode())
+    for directory in settings.LOCALE_PATHS:
+        path = Path(directory) / language / "LC_MESSAGES" / "django.mo"
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def edition_html(edition, *, profile="a4", generated_at=None):
     """The print HTML of a resolved edition, with the interface strings in the edition's language."""
     with translation.override(edition.language):

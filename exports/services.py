@@ -43,7 +43,16 @@ def _renderer_fingerprint():
 
 def export_fingerprint(*, content_digest, language, profile, kind=ExportJob.Kind.MANUAL, params=None):
     """One job per distinct document: content, language, paper, kind, parameters and renderer versions."""
-    payload = [content_digest, language, profile, kind, params or {}, _renderer_fingerprint()]
+    payload = [
+        content_digest,
+        language,
+        profile,
+        kind,
+        params or {},
+        _renderer_fingerprint(),
+        # Read per request, not cached: translators publish labels while processes run (locale/README.md).
+        rendering.catalog_fingerprint(language),
+    ]
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 

@@ -8,6 +8,15 @@ from .factories import BlockFactory, CurriculumFactory, ModuleFactory, PartnerFa
 
 
 @pytest.fixture(autouse=True)
+def english_by_default():
+    """Each test starts in English, whatever language an earlier test's pages activated in this thread."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     """Throttle counters live in the cache: one test's requests must not count against the next."""
     from django.core.cache import cache
@@ -193,6 +202,8 @@ def start_worker(broker_url, log_path):
 @pytest.fixture
 def pdf_worker(redis_broker, transactional_db, tmp_path):
     """A real `celery worker` process on the PDF queue, against the test database and a real Redis."""
+    # Tasks queued by earlier tests that had no worker must not reach this one.
+    redis_broker.flushdb()
     worker = start_worker(settings.CELERY_BROKER_URL, tmp_path / "worker.log")
     yield worker
     worker.stop()

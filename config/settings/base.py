@@ -39,12 +39,14 @@ INSTALLED_APPS = [
     "audit",
     "accounts",
     "workshops",
+    "translations",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "config.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "translations.catalogs.CatalogRefreshMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -69,6 +71,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "curriculum.context_processors.language_switcher",
+                "translations.context_processors.translation_workspace",
             ],
         },
     },
@@ -244,3 +247,8 @@ if PARTNER_MAP_TILE_URL:
 
     _tiles = urlsplit(PARTNER_MAP_TILE_URL)
     CONTENT_SECURITY_POLICY["img-src"].append(f"{_tiles.scheme}://{_tiles.netloc.replace('{s}', '*')}")
+# Translators, limited to the languages of their `translators-<lang>` groups.
+ROSETTA_ACCESS_CONTROL_FUNCTION = "translations.rosetta.can_translate"
+ROSETTA_LANGUAGE_GROUPS = True
+# Compiling is the publish step's job: only a catalog that passes the checks is compiled.
+ROSETTA_AUTO_COMPILE = False

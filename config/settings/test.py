@@ -20,3 +20,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# A test that publishes interface catalogs works on a copy; a worker it starts reads the same copy.
+if os.environ.get("TEST_LOCALE_DIR"):
+    LOCALE_PATHS = [os.environ["TEST_LOCALE_DIR"]]

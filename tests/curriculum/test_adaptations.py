@@ -116,7 +116,7 @@ def test_a_core_change_to_an_overridden_block_is_flagged_with_a_diff(edition, se
     assert "<ins>wide </ins>" in stale.diff_html
     # The partner's text is kept, marked stale, until the partner decides.
     block = _blocks(edition)["session-1"].blocks[0]
-    assert block.body == "Sit on mats." and block.is_stale
+    assert block.body == "Sit on mats." and block.upstream_changed and not block.is_stale
 
 
 def test_keep_mine_acknowledges_and_take_core_returns_to_inheriting(edition, session):

@@ -1,0 +1,27 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TranslationsConfig(AppConfig):
+    name = "translations"
+    verbose_name = _("Translations")
+
+    def connect_signals(self):
+        from . import signals
+
+        signals.connect()
+
+    def ready(self):
+        self.connect_signals()
+        from curriculum.services import SNAPSHOT_BLOCK_FACTS
+
+        from .services import stale_languages_of_blocks
+
+        if stale_languages_of_blocks not in SNAPSHOT_BLOCK_FACTS:
+            SNAPSHOT_BLOCK_FACTS.append(stale_languages_of_blocks)
+        from celery.signals import task_prerun
+
+        from .catalogs import catalogs_refresh_if_published
+
+        # A worker picks up catalogs a translator published, before each task.
+        task_prerun.connect(lambda **kwargs: catalogs_refresh_if_published(), weak=False, dispatch_uid="catalogs")

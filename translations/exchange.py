@@ -1,0 +1,300 @@
+"""Content exchange files: a module's or a curriculum's text for one language as PO or XLIFF 1.2, and back.
+
+Each unit carries the translation's hash at export time, so an import can tell
+"the translator changed this" from "someone changed it in the platform since"
+(a conflict, reported, never overwritten). The file carries the curriculum,
+scope, language and a source version; an import refuses a file whose source
+text is not the current one.
+"""
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+import polib
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from lxml import etree
+
+from .services import (
+    TranslationConflict,
+    scope_units,
+    text_hash,
+    translation_check_allowed,
+    translation_save,
+    translation_validate,
+)
+
+XLIFF_NS = "urn:oasis:names:tc:xliff:document:1.2"
+# translate-toolkit's po2xliff writes XLIFF 1.1, which reads the same for our purpose.
+XLIFF_READ_NS = {XLIFF_NS, "urn:oasis:names:tc:xliff:document:1.1"}
+HASH_NOTE_RE = re.compile(r"translation-hash:\s*([0-9a-f]{64})")  # PO editors may wrap the line
+# The unit's key travels in msgctxt (PO) or resname (XLIFF) and again in a comment:
+# translate-toolkit's po2xliff and xliff2po keep comments but drop msgctxt.
+KEY_NOTE_RE = re.compile(r"^key:\s*(\S+)$", re.M)
+MAX_FILE_BYTES = 5 * 1024 * 1024
+
+
+class ExchangeFileError(Exception):
+    """A file that cannot be imported; nothing was changed."""
+
+
+@dataclass
+class ImportReport:
+    updated: list = field(default_factory=list)
+    unchanged: int = 0
+    conflicts: list = field(default_factory=list)
+    needs_review: list = field(default_factory=list)
+    invalid: list = field(default_factory=list)
+
+
+def _scope_units(curriculum, module, language):
+    units = scope_units(curriculum=curriculum, module=module, languages=[language])[language]
+    if module is None:
+        return units
+    return [unit for unit in units if not unit.key.startswith("curriculum:")]
+
+
+def source_version(units):
+    """A hash of the source text of every unit in the file: the version the translation is based on."""
+    digest = hashlib.sha256()
+    for unit in sorted(units, key=lambda unit: unit.key):
+        digest.update(f"{unit.key}={unit.source_hash};".encode())
+    return digest.hexdigest()
+
+
+def _scope_name(module):
+    return module.slug if module is not None else "*"
+
+
+def _unit_note(unit):
+    return f"key: {unit.key}\ntranslation-hash: {unit.translation_hash}"
+
+
+def exchange_po(*, curriculum, language, module=None):
+    """The PO file of a curriculum (or one module) in one language; stale translations are marked fuzzy."""
+    units = _scope_units(curriculum, module, language)
+    po = polib.POFile(wrapwidth=0)
+    po.metadata = {
+        "Project-Id-Version": f"{curriculum.slug} {_scope_name(module)}",
+        "POT-Creation-Date": timezone.now().strftime("%Y-%m-%d %H:%M%z"),
+        "Language": language,
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+        "X-Curriculum": curriculum.slug,
+        "X-Scope": _scope_name(module),
+        "X-Source-Language": curriculum.source_language,
+        "X-Source-Version": source_version(units),
+    }
+    for unit in units:
+        po.append(
+            polib.POEntry(
+                msgctxt=unit.key,
+                msgid=unit.source,
+                msgstr=unit.translation,
+                comment=_unit_note(unit),
+                flags=["fuzzy"] if unit.is_stale else [],
+            )
+        )
+    return str(po)
+
+
+def exchange_xliff(*, curriculum, language, module=None):
+    """The XLIFF 1.2 file of a curriculum (or one module) in one language."""
+    units = _scope_units(curriculum, module, language)
+    root = etree.Element(f"{{{XLIFF_NS}}}xliff", nsmap={None: XLIFF_NS}, version="1.2")
+    file_element = etree.SubElement(
+        root,
+        f"{{{XLIFF_NS}}}file",
+        original=f"{curriculum.slug}/{_scope_name(module)}",
+        datatype="plaintext",
+        attrib={"source-language": curriculum.source_language, "target-language": language},
+    )
+    header = etree.SubElement(file_element, f"{{{XLIFF_NS}}}header")
+    note = etree.SubElement(header, f"{{{XLIFF_NS}}}note", attrib={"from": "curriculum-commons"})
+    note.text = f"source-version: {source_version(units)}"
+    body = etree.SubElement(file_element, f"{{{XLIFF_NS}}}body")
+    states = {"current": "translated", "stale": "needs-review-translation", "missing": "new"}
+    for unit in units:
+        trans_unit = etree.SubElement(body, f"{{{XLIFF_NS}}}trans-unit", id=unit.key, resname=unit.key)
+        if unit.status == "current":
+            trans_unit.set("approved", "yes")
+        trans_unit.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        etree.SubElement(trans_unit, f"{{{XLIFF_NS}}}source").text = unit.source
+        target = etree.SubElement(trans_unit, f"{{{XLIFF_NS}}}target", state=states[unit.status])
+        target.text = unit.translation
+        group = etree.SubElement(
+            trans_unit, f"{{{XLIFF_NS}}}context-group", attrib={"name": "po-entry", "purpose": "information"}
+        )
+        etree.SubElement(
+            group, f"{{{XLIFF_NS}}}context", attrib={"context-type": "x-po-autocomment"}
+        ).text = _unit_note(unit)
+        # "developer" notes become PO extracted comments in translate-toolkit's xliff2po.
+        etree.SubElement(trans_unit, f"{{{XLIFF_NS}}}note", attrib={"from": "developer"}).text = _unit_note(unit)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True).decode()
+
+
+@dataclass
+class FileUnit:
+    key: str
+    source: str
+    target: str
+    exported_translation_hash: str | None
+    needs_review: bool
+
+
+@dataclass
+class ExchangeFile:
+    language: str
+    curriculum: str | None
+    units: list
+
+
+def _parse_po(content):
+    try:
+        po = polib.pofile(content)
+    except (OSError, ValueError, UnicodeError) as error:
+        raise ExchangeFileError(_("This is not a readable PO file: %(error)s") % {"error": str(error)[:200]}) from None
+    units = []
+    for entry in po:
+        if entry.obsolete:
+            continue
+        comments = f"{entry.comment}\n{entry.tcomment}"
+        match, key = HASH_NOTE_RE.search(comments), KEY_NOTE_RE.search(comments)
+        units.append(
+            FileUnit(
+                key=entry.msgctxt or (key.group(1) if key else ""),
+                source=entry.msgid,
+                target=entry.msgstr,
+                exported_translation_hash=match.group(1) if match else None,
+                needs_review="fuzzy" in entry.flags,
+            )
+        )
+    return ExchangeFile(
+        language=po.metadata.get("Language", "").strip(), curriculum=po.metadata.get("X-Curriculum"), units=units
+    )
+
+
+def _parse_xliff(content):
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    try:
+        root = etree.fromstring(content.encode() if isinstance(content, str) else content, parser)
+    except etree.XMLSyntaxError as error:
+        raise ExchangeFileError(
+            _("This is not a readable XLIFF file: %(error)s") % {"error": str(error)[:200]}
+        ) from None
+    namespace = etree.QName(root).namespace
+    ns = {"x": namespace or ""}
+    files = root.findall("x:file", ns)
+    if namespace not in XLIFF_READ_NS or etree.QName(root).localname != "xliff" or len(files) != 1:
+        raise ExchangeFileError(_("This is not an XLIFF 1.2 file with one <file> element."))
+    file_element = files[0]
+    units = []
+    for trans_unit in file_element.iterfind(".//x:trans-unit", ns):
+        if trans_unit.get("restype") == "x-gettext-domain-header":
+            continue  # po2xliff's copy of the PO header
+        source, target = trans_unit.find("x:source", ns), trans_unit.find("x:target", ns)
+        notes = "\n".join(
+            "".join(note.itertext())
+            for note in trans_unit.findall("x:note", ns) + trans_unit.findall(".//x:context", ns)
+        )
+        match, key = HASH_NOTE_RE.search(notes), KEY_NOTE_RE.search(notes)
+        units.append(
+            FileUnit(
+                key=(key.group(1) if key else "") or trans_unit.get("resname") or trans_unit.get("id") or "",
+                source="".join(source.itertext()) if source is not None else "",
+                target="".join(target.itertext()) if target is not None else "",
+                exported_translation_hash=match.group(1) if match else None,
+                needs_review=target is not None and (target.get("state") or "").startswith("needs-review"),
+            )
+        )
+    original = (file_element.get("original") or "").split("/", 1)[0]
+    return ExchangeFile(language=file_element.get("target-language") or "", curriculum=original or None, units=units)
+
+
+def exchange_parse(*, content, filename=""):
+    if len(content) > MAX_FILE_BYTES:
+        raise ExchangeFileError(_("The file is larger than 5 MB."))
+    if isinstance(content, bytes):
+        try:
+            content = content.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ExchangeFileError(_("The file is not in UTF-8.")) from None
+    if filename.endswith((".xlf", ".xliff")) or content.lstrip().startswith("<"):
+        return _parse_xliff(content)
+    return _parse_po(content)
+
+
+@transaction.atomic
+def exchange_import(*, user, curriculum, language, content, filename="", module=None):
+    """Apply a translated PO or XLIFF file: only entries the translator changed, never over a newer translation.
+
+    The whole file is refused (nothing changes) if it is for another curriculum or
+    language, if its source text is not the current one, or if it is malformed.
+    """
+    translation_check_allowed(user=user, language=language, source_language=curriculum.source_language)
+    parsed = exchange_parse(content=content, filename=filename)
+    if parsed.language.replace("_", "-").lower() != language:
+        raise ExchangeFileError(
+            _("This file is for the language '%(file)s', not '%(expected)s'.")
+            % {"file": parsed.language or "?", "expected": language}
+        )
+    if parsed.curriculum and parsed.curriculum != curriculum.slug:
+        raise ExchangeFileError(_("This file is for another curriculum (%(slug)s).") % {"slug": parsed.curriculum})
+    units = {unit.key: unit for unit in scope_units(curriculum=curriculum, languages=[language])[language]}
+    outdated = [
+        item.key
+        for item in parsed.units
+        if item.key not in units or text_hash(item.source) != units[item.key].source_hash
+    ]
+    if outdated:
+        raise ExchangeFileError(
+            _(
+                "The source text changed since this file was downloaded (%(keys)s): download the file again and "
+                "carry your translations over."
+            )
+            % {"keys": ", ".join(outdated[:5]) + (" …" if len(outdated) > 5 else "")}
+        )
+    if not parsed.units:
+        raise ExchangeFileError(_("The file contains no translations."))
+    report = ImportReport()
+    for item in parsed.units:
+        unit = units[item.key]
+        target = item.target.replace("\r\n", "\n").strip()
+        exported = item.exported_translation_hash
+        if (
+            not target
+            or (exported is not None and text_hash(target) == exported)
+            or text_hash(target) == (unit.translation_hash)
+        ):
+            report.unchanged += 1
+            continue
+        if item.needs_review:
+            report.needs_review.append(item.key)
+            continue
+        problems = translation_validate(field=unit.field, text=target)
+        if problems:
+            report.invalid.append(f"{item.key}: {'; '.join(problems)}")
+            continue
+        try:
+            translation_save(
+                user=user,
+                obj=unit.obj,
+                field=unit.field,
+                language=language,
+                text=target,
+                # Without the hash (a file from elsewhere) only an untranslated field is filled in.
+                base_translation_hash=exported or text_hash(""),
+                base_source_hash=unit.source_hash,
+            )
+        except TranslationConflict:
+            report.conflicts.append(item.key)
+            continue
+        report.updated.append(item.key)
+    return report
+
+
+def exchange_filename(*, curriculum, language, module=None, extension="po"):
+    return f"{curriculum.slug}-{module.slug if module else 'all'}-{language}.{extension}"

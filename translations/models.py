@@ -1,0 +1,83 @@
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TranslationRecord(models.Model):
+    """What the source of one translated field said when its translation in one language was last made current.
+
+    A translation is stale when the hash of its field's current source text
+    differs from `source_hash`. `source_text` is kept to show the translator a
+    word-level diff of what changed; `translation_hash` tells a real change of
+    the translation apart from a save that merely re-wrote the same text.
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, verbose_name=_("content type"))
+    object_id = models.PositiveBigIntegerField(_("object id"))
+    content_object = GenericForeignKey("content_type", "object_id")
+    field = models.CharField(_("field"), max_length=40)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    source_hash = models.CharField(_("source hash"), max_length=64)
+    source_text = models.TextField(_("source text when translated"), blank=True)
+    translation_hash = models.CharField(_("translation hash"), max_length=64)
+    translated_at = models.DateTimeField(_("translated"))
+    translated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("translated by"),
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "field", "language"], name="translation_record_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="translation_record_object")]
+        verbose_name = _("translation record")
+        verbose_name_plural = _("translation records")
+
+    def __str__(self):
+        return f"{self.content_type.model}:{self.object_id}:{self.field}:{self.language}"
+
+
+class TranslatorGrant(models.Model):
+    """A language a person may translate content into, for the core and every partner or for one partner only.
+
+    Membership of the group `translators-<language>` counts as a grant for every
+    edition (it is also what django-rosetta reads for interface strings).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="translator_grants", verbose_name=_("user")
+    )
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    partner = models.ForeignKey(
+        "curriculum.Partner",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="translator_grants",
+        verbose_name=_("partner"),
+        help_text=_("Leave empty to translate the core curriculum and every partner's editions."),
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "language", "partner"], name="translator_grant_unique"),
+            models.UniqueConstraint(
+                fields=["user", "language"],
+                condition=models.Q(partner__isnull=True),
+                name="translator_grant_unique_everywhere",
+            ),
+        ]
+        verbose_name = _("translator grant")
+        verbose_name_plural = _("translator grants")
+
+    def __str__(self):
+        return f"{self.user} → {self.language}" + (f" ({self.partner})" if self.partner_id else "")
