@@ -213,6 +213,13 @@ def export_job_render(*, job_id):
             title=source.title,
             on_stage=lambda stage, progress: _set_stage(job.pk, ExportJob.Stage.WRITING, progress),
         )
+        # The check above is stricter than the renderer; this catches what it cannot see.
+        notdef = [warning for warning in result.warnings if warning.startswith(".notdef glyph")]
+        if notdef:
+            raise ExportError(
+                _("The PDF was not made: the renderer would have printed empty boxes (%(detail)s).")
+                % {"detail": "; ".join(notdef[:5])}
+            )
         name = _store_pdf(job.storage_name(), result.pdf)
     except ExportError as error:
         # Expected: the content cannot be printed as it is; the person who asked is told why.
@@ -229,6 +236,7 @@ def export_job_render(*, job_id):
         **source.report,
         "warnings": result.warnings,
         "refused_urls": result.refused_urls,
+        "pdf_variant": rendering.DEFAULT_PDF_VARIANT,
         "layout_seconds": round(result.layout_seconds, 3),
         "write_seconds": round(result.write_seconds, 3),
     }
