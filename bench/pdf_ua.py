@@ -7,28 +7,13 @@ when it costs under 10% (exports.rendering.DEFAULT_PDF_VARIANT).
 """
 
 import argparse
-import os
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-WORK = tempfile.mkdtemp(prefix="cc-ua-")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
-os.environ["DATABASE_URL"] = f"sqlite:///{WORK}/bench.sqlite3"
-os.environ.setdefault("LOG_LEVEL", "WARNING")
+from demo_setup import demo_setup
 
-import django  # noqa: E402
+_WORK, CURRICULUM = demo_setup("cc-ua-")
 
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
-
-from curriculum.demo import demo_load  # noqa: E402
-from curriculum.models import Curriculum  # noqa: E402
 from curriculum.services import edition_resolve  # noqa: E402
 from exports import rendering  # noqa: E402
 
@@ -38,9 +23,7 @@ def main():
     parser.add_argument("--languages", default="en,ar,hi")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    call_command("migrate", verbosity=0)
-    demo_load()
-    curriculum = Curriculum.objects.get(slug="leading-to-choices")
+    curriculum = CURRICULUM
     print(f"{'lang':5} {'pages':>5} {'plain s':>8} {'pdf/ua-1 s':>10} {'cost':>7} {'plain KB':>8} {'ua KB':>7}")
     totals = {"plain": 0.0, "ua": 0.0}
     for language in args.languages.split(","):

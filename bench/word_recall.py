@@ -19,33 +19,19 @@ Recall = |source words ∩ extracted words| (as multisets) / |source words|.
 """
 
 import argparse
-import os
 import re
 import subprocess
-import sys
 import tempfile
 import time
 import unicodedata
 from collections import Counter
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-WORK = tempfile.mkdtemp(prefix="cc-recall-")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
-os.environ["DATABASE_URL"] = f"sqlite:///{WORK}/bench.sqlite3"
-os.environ["MEDIA_ROOT"] = f"{WORK}/media"
-os.environ.setdefault("LOG_LEVEL", "WARNING")
+from demo_setup import demo_setup
 
-import django  # noqa: E402
-
-django.setup()
+WORK, CURRICULUM = demo_setup("cc-recall-")
 
 from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 
-from curriculum.demo import demo_load  # noqa: E402
-from curriculum.models import Curriculum  # noqa: E402
 from curriculum.services import edition_resolve  # noqa: E402
 from exports import documents, rendering  # noqa: E402
 from tests.exports.scripts import SAMPLES, sample_edition  # noqa: E402
@@ -104,9 +90,7 @@ def main():
     args = parser.parse_args()
     rendering.actual_text_enabled = not args.no_actual_text
 
-    call_command("migrate", verbosity=0)
-    demo_load()
-    curriculum = Curriculum.objects.get(slug="leading-to-choices")
+    curriculum = CURRICULUM
     print(f"variant={args.variant or 'plain'} actual_text={not args.no_actual_text} css={args.css or '-'}\n")
     header = f"{'lang':5} {'demo words':>10} {'own %':>6} {'recall':>7} {'pages':>5} {'s':>5}   {'sample words':>12} {'recall':>7}"
     print(header)

@@ -160,3 +160,14 @@ def test_the_form_refuses_a_module_document_without_a_module(client, handbook):
     response = client.post(reverse("exports:request"), data, follow=True)
     assert not ExportJob.objects.exists()
     assert b"Choose the module to print." in response.content
+
+
+def test_the_command_line_prints_a_grayscale_handout_pack(two_handouts, tmp_path):
+    from django.core.management import call_command
+
+    output = tmp_path / "handouts.pdf"
+    call_command("export_edition", curriculum=two_handouts.slug, language="en", document="handouts",
+                 grayscale=True, profile="a5", output=str(output), inline=True)  # fmt: skip
+    job = ExportJob.objects.get()
+    assert (job.kind, job.params, job.profile) == ("handouts", {"grayscale": True}, "a5")
+    assert "Decision card" in pdf_text(output) and "Arrange the chairs" not in pdf_text(output)
