@@ -30,6 +30,8 @@ class ExportJob(models.Model):
     class Kind(models.TextChoices):
         MANUAL = "manual", _("Facilitator manual")
         REVIEW = "review", _("State of the Partnership review")
+        MODULE = "module", _("One module")
+        HANDOUTS = "handouts", _("Participant handout pack")
 
     class Profile(models.TextChoices):
         A4 = "a4", _("A4")
@@ -105,6 +107,10 @@ class ExportJob(models.Model):
         if self.curriculum_id:
             parts.append(self.partner.slug if self.partner_id else "core")
         if self.kind != self.Kind.MANUAL:
-            parts += [self.kind, *(str(value) for value in self.params.values())]
+            parts += [self.kind, *(str(value) for key, value in sorted(self.params.items()) if key != "grayscale")]
         parts.append(self.language)
+        if self.profile != self.Profile.A4:
+            parts.append(self.profile)
+        if self.params.get("grayscale"):
+            parts.append("grayscale")
         return "-".join(parts) + ".pdf"

@@ -2,23 +2,48 @@
 
 import hashlib
 import logging
+import subprocess
 import time
+import unicodedata
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
+import pydyf
 import weasyprint
+import weasyprint.draw.text
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from fontTools.ttLib import TTFont
 from weasyprint.urls import URLFetcher
 
 PDF_TEMPLATE = "exports/pdf/manual.html"
 PDF_STYLESHEET = "css/pdf.css"
+# Tagged, accessible PDF (structure tree, document language, title shown): measured in
+# bench/pdf_ua.py at no more than +9% render time on the demo manual (+5% in the design
+# notes), so it is the default. Files are about 50% larger.
+DEFAULT_PDF_VARIANT = "pdf/ua-1"
 # Bump when the layout changes in a way the template and CSS hashes cannot see.
 LAYOUT_REVISION = "1"
 FONT_DIRS = [Path("/usr/share/fonts/truetype/noto"), Path("/usr/share/fonts/opentype/noto")]
 
 logger = logging.getLogger(__name__)
+
+# The families pdf.css names for each language, in the same order (the generic family at
+# the end of each CSS stack is left out: what fontconfig picks for it varies by machine, so
+# a glyph only it has is not one we can count on). tests/exports check the CSS agrees.
+FONT_STACKS = {
+    "default": ("Noto Serif", "Noto Sans"),
+    "ar": ("Noto Naskh Arabic", "Noto Sans Arabic", "Noto Serif"),
+    "fa": ("Noto Naskh Arabic", "Noto Sans Arabic", "Noto Serif"),
+    "ur": ("Noto Nastaliq Urdu", "Noto Naskh Arabic", "Noto Serif"),
+    "hi": ("Noto Serif Devanagari", "Noto Sans Devanagari", "Noto Serif"),
+    "bn": ("Noto Serif Bengali", "Noto Sans Bengali", "Noto Serif"),
+}
+# Characters that are never drawn: controls, joiners and direction marks (shaping consumes
+# them), and spaces. Everything else must have a glyph.
+INVISIBLE_CATEGORIES = {"Cc", "Cf", "Zs", "Zl", "Zp"}
 
 
 class StaticOnlyURLFetcher(URLFetcher):
@@ -63,6 +88,111 @@ class RenderResult:
     refused_urls: list = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class ContentText:
+    """A piece of resolved content, where it comes from (module/key) and the language it is printed in."""
+
+    where: str
+    language: str
+    text: str
+
+
+@dataclass(frozen=True)
+class MissingGlyphs:
+    where: str
+    language: str
+    characters: tuple
+
+    def describe(self):
+        return " ".join(f"{char} (U+{ord(char):04X})" for char in self.characters)
+
+
+def font_stack(language):
+    return FONT_STACKS.get(language, FONT_STACKS["default"])
+
+
+@cache
+def family_files(family):
+    """The font files fontconfig has for exactly this family (every style), as (path, index)."""
+    out = subprocess.run(
+        ["fc-list", f":family={family}", "file", "index"], check=True, capture_output=True, text=True
+    ).stdout
+    files = []
+    for line in out.splitlines():
+        path, _sep, rest = line.partition(": ")
+        index = rest.partition(":index=")[2] or "0"
+        files.append((path.rstrip(":"), int(index)))
+    return tuple(sorted(files))
+
+
+@cache
+def family_codepoints(family):
+    """Characters every style of the family has a glyph for; a heading in bold must not fall back."""
+    covered = None
+    for path, index in family_files(family):
+        font = TTFont(path, fontNumber=index, lazy=True)
+        cmap = set(font.getBestCmap() or {})
+        font.close()
+        covered = cmap if covered is None else covered & cmap
+    return frozenset(covered or ())
+
+
+@cache
+def language_codepoints(language):
+    covered = set()
+    for family in font_stack(language):
+        covered |= family_codepoints(family)
+    return frozenset(covered)
+
+
+def missing_glyphs(texts):
+    """The characters of each content text that no font of its language's stack can draw."""
+    problems = []
+    for piece in texts:
+        covered = language_codepoints(piece.language)
+        missing = {
+            char
+            for char in unicodedata.normalize("NFC", piece.text)
+            if ord(char) not in covered
+            and unicodedata.category(char) not in INVISIBLE_CATEGORIES
+            # HarfBuzz draws a precomposed letter the font lacks from its base and marks.
+            and not all(ord(part) in covered for part in unicodedata.normalize("NFD", char))
+        }
+        if missing:
+            problems.append(MissingGlyphs(piece.where, piece.language, tuple(sorted(missing))))
+    return problems
+
+
+# Scripts whose shaped glyphs do not map back to their text one by one (conjuncts and
+# reordered vowel signs). WeasyPrint's ToUnicode map keeps one text per glyph for the
+# whole font, so a glyph first seen inside a conjunct reads back as that conjunct
+# everywhere (संख्या → सिंख्या). Lines in these scripts are wrapped in a marked-content span
+# whose /ActualText is the line's own text, which PDF readers and pdftotext prefer to the
+# glyph map. Not for right-to-left lines: poppler lays ActualText out left to right and
+# then reverses the line, so Arabic came back backwards (recall fell from 88% to 2%).
+ACTUAL_TEXT_RANGES = ((0x0900, 0x0DFF),)  # Devanagari, Bengali and the other Indic scripts
+actual_text_enabled = True
+_draw_first_line = weasyprint.draw.text.draw_first_line
+
+
+def needs_actual_text(text):
+    return any(low <= ord(char) <= high for char in text for low, high in ACTUAL_TEXT_RANGES)
+
+
+def _draw_first_line_with_actual_text(stream, textbox, *args, **kwargs):
+    text = textbox.text
+    if not (actual_text_enabled and text and needs_actual_text(text)):
+        return _draw_first_line(stream, textbox, *args, **kwargs)
+    stream.begin_marked_content("Span", pydyf.Dictionary({"ActualText": pydyf.String(text)}))
+    try:
+        return _draw_first_line(stream, textbox, *args, **kwargs)
+    finally:
+        stream.end_marked_content()
+
+
+weasyprint.draw.text.draw_first_line = _draw_first_line_with_actual_text
+
+
 def static_dirs():
     return [Path(directory) for directory in settings.STATICFILES_DIRS]
 
@@ -80,6 +210,7 @@ def renderer_fingerprint():
             for path in sorted(font_dir.iterdir()):
                 stat = path.stat()
                 digest.update(f"{path.name}:{stat.st_size}".encode())
+    digest.update(repr([sorted(FONT_STACKS.items()), ACTUAL_TEXT_RANGES, DEFAULT_PDF_VARIANT]).encode())
     return digest.hexdigest()
 
 
@@ -93,22 +224,47 @@ def catalog_fingerprint(language):
     return digest.hexdigest()
 
 
-def edition_html(edition, *, profile="a4", generated_at=None):
-    """The print HTML of a resolved edition, with the interface strings in the edition's language."""
+# Paper sizes and margins of the print profiles (CSS `size` values).
+PAGE_SIZES = {
+    "a4": ("A4", "22mm 18mm 22mm"),
+    "letter": ("letter", "20mm 19mm 22mm"),
+    "a5": ("A5", "15mm 12mm 18mm"),
+}
+
+
+def edition_html(edition, *, profile="a4", document="manual", grayscale=False, generated_at=None):
+    """The print HTML of a resolved edition, with the interface strings in the edition's language.
+
+    `document` is "manual" (cover, contents, every module), "module" (one module, no cover)
+    or "handouts" (only handout blocks, one per page, large type).
+    """
+    size, margin = PAGE_SIZES.get(profile, PAGE_SIZES["a4"])
+    versions = sorted({module.version_number for module in edition.modules if module.version_number})
     with translation.override(edition.language):
         return render_to_string(
             PDF_TEMPLATE,
             {
                 "edition": edition,
                 "profile": profile,
+                "page_size": size,
+                "page_margin": margin,
+                "footer_start": "right" if edition.direction == "rtl" else "left",
+                "footer_end": "left" if edition.direction == "rtl" else "right",
+                "document": document,
+                "grayscale": grayscale,
+                "edition_code": edition.content_digest()[:8],
+                "single_version": versions[0] if len(versions) == 1 else None,
                 "generated_at": generated_at or timezone.now(),
                 "stylesheet": PDF_STYLESHEET,
             },
         )
 
 
-def html_to_pdf(html, *, title="", on_stage=None, pdf_variant=None):
-    """Lay out and write the PDF with the deny-by-default fetcher, collecting WeasyPrint's warnings."""
+def html_to_pdf(html, *, title="", on_stage=None, pdf_variant=DEFAULT_PDF_VARIANT):
+    """Lay out and write the PDF with the deny-by-default fetcher, collecting WeasyPrint's warnings.
+
+    `pdf_variant=None` writes a plain, untagged PDF.
+    """
     fetcher = StaticOnlyURLFetcher(static_dirs())
     base_url = static_dirs()[0].resolve().as_uri() + "/"
     collector = _WarningCollector()

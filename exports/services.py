@@ -35,6 +35,26 @@ class EditionNotAvailable(ExportError):
     pass
 
 
+class MissingGlyphsError(ExportError):
+    """Some characters of the content have no glyph in the fonts: the PDF would print boxes."""
+
+    def __init__(self, problems):
+        self.problems = problems
+        lines = [
+            _(
+                "%(characters)s in %(where)s (%(language)s) have no glyph in the fonts for that language "
+                "and would print as empty boxes."
+            )
+            % {"characters": problem.describe(), "where": problem.where, "language": _language_name(problem.language)}
+            for problem in problems
+        ]
+        super().__init__(" ".join([_("The PDF was not made:"), *lines]))
+
+
+def _language_name(code):
+    return str(dict(settings.LANGUAGES).get(code, code))
+
+
 @lru_cache(maxsize=1)
 def _renderer_fingerprint():
     # Computed once per process: a deploy restarts processes, and it hashes font files.
@@ -56,19 +76,37 @@ def export_fingerprint(*, content_digest, language, profile, kind=ExportJob.Kind
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
-def export_request(*, curriculum, language, partner=None, profile=ExportJob.Profile.A4, enqueue=True):
+def export_request(
+    *,
+    curriculum,
+    language,
+    partner=None,
+    profile=ExportJob.Profile.A4,
+    kind=ExportJob.Kind.MANUAL,
+    params=None,
+    enqueue=True,
+):
     """The job for this edition's PDF: an existing one if the same content was asked for before, else a new queued one.
 
+    `kind` is the whole manual, one module (`params={"module": slug}`) or the participant
+    handout pack; `params={"grayscale": True}` asks for the photocopier variant.
     With `enqueue=False` the caller renders the job itself (the CLI's --inline).
     """
     if not curriculum.is_published:
         raise EditionNotAvailable(_("This curriculum is not published yet."))
     if language not in settings.LANGUAGE_CODES:
         raise EditionNotAvailable(_("This language is not offered."))
+    # Only what changes the document goes into the parameters, so equal requests share a job.
+    params = {key: value for key, value in (params or {}).items() if value}
     edition = edition_resolve(curriculum=curriculum, language=language, partner=partner)
     if not edition.modules:
         raise EditionNotAvailable(_("This edition has no published modules yet."))
-    fingerprint = export_fingerprint(content_digest=edition.content_digest(), language=language, profile=profile)
+    edition = documents.edition_select(kind=kind, params=params, edition=edition)
+    if not edition.modules:
+        raise EditionNotAvailable(_("This edition has nothing to print in this document."))
+    fingerprint = export_fingerprint(
+        content_digest=edition.content_digest(), language=language, profile=profile, kind=kind, params=params
+    )
     return export_job_for(
         fingerprint=fingerprint,
         enqueue=enqueue,
@@ -76,6 +114,8 @@ def export_request(*, curriculum, language, partner=None, profile=ExportJob.Prof
         partner=partner,
         language=language,
         profile=profile,
+        kind=kind,
+        params=params,
         module_versions=edition.version_ids,
         edition_versions=edition.edition_version_ids,
     )
@@ -216,13 +256,28 @@ def export_job_render(*, job_id):
     started = time.perf_counter()
     try:
         source = documents.build(job)
+        problems = rendering.missing_glyphs(source.texts)
+        if problems:
+            raise MissingGlyphsError(problems)
         _set_stage(job.pk, ExportJob.Stage.LAYOUT, 15)
         result = rendering.html_to_pdf(
             source.html,
             title=source.title,
             on_stage=lambda stage, progress: _set_stage(job.pk, ExportJob.Stage.WRITING, progress),
         )
+        # The check above is stricter than the renderer; this catches what it cannot see.
+        notdef = [warning for warning in result.warnings if warning.startswith(".notdef glyph")]
+        if notdef:
+            raise ExportError(
+                _("The PDF was not made: the renderer would have printed empty boxes (%(detail)s).")
+                % {"detail": "; ".join(notdef[:5])}
+            )
         name = _store_pdf(job.storage_name(), result.pdf)
+    except ExportError as error:
+        # Expected: the content cannot be printed as it is; the person who asked is told why.
+        logger.warning("export %s refused: %s", job_id, error)
+        export_job_fail(job_id=job.pk, message=str(error))
+        return None
     except Exception as error:
         logger.exception("export %s failed", job_id)
         export_job_fail(job_id=job.pk, message=_failure_message(error))
@@ -231,6 +286,7 @@ def export_job_render(*, job_id):
         **source.report,
         "warnings": result.warnings,
         "refused_urls": result.refused_urls,
+        "pdf_variant": rendering.DEFAULT_PDF_VARIANT,
         "layout_seconds": round(result.layout_seconds, 3),
         "write_seconds": round(result.write_seconds, 3),
     }

@@ -31,6 +31,8 @@ def request_export(request):
             language=form.cleaned_data["language"],
             partner=form.cleaned_data["partner"],
             profile=form.cleaned_data["profile"],
+            kind=form.cleaned_data["document"],
+            params=form.export_params(),
         )
     except ExportError as error:
         messages.error(request, str(error))

@@ -3,8 +3,11 @@
 import subprocess
 
 
-def pdf_text(path, first=None, last=None):
+def pdf_text(path, first=None, last=None, crop=None):
+    """The text of a PDF; `crop` = (x, y, width, height) in points keeps only that area of each page."""
     args = ["pdftotext", "-enc", "UTF-8"]
+    if crop:
+        args += ["-x", str(crop[0]), "-y", str(crop[1]), "-W", str(crop[2]), "-H", str(crop[3])]
     if first:
         args += ["-f", str(first)]
     if last:

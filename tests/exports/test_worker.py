@@ -49,3 +49,19 @@ def test_the_command_line_export_goes_through_the_worker(handbook, pdf_worker, t
     call_command("export_edition", curriculum=handbook.slug, language="ru", output=str(output))
     assert "Расставьте стулья по кругу." in pdf_text(output)
     assert "exports.tasks.render_export[" in pdf_worker.log()
+
+
+def test_the_worker_refuses_content_that_would_print_boxes_and_the_page_says_why(client, handbook, pdf_worker):
+    from curriculum.models import Block
+    from curriculum.services import curriculum_publish
+
+    block = Block.objects.get(key="handout")
+    block.body_en = "- Speak clearly \U0001f98b"
+    block.save()
+    curriculum_publish(curriculum=handbook)
+    client.post(reverse("exports:request"), {"curriculum": handbook.slug, "language": "en", "profile": "a4"})
+    job = wait_for(lambda: _finished(ExportJob.objects.get().pk))
+    assert job.status == ExportJob.Status.FAILED, pdf_worker.log()[-2000:]
+    status = client.get(reverse("exports:status", args=[job.pk])).json()
+    assert "U+1F98B" in status["error"] and "session-1/handout" in status["error"]
+    assert not default_storage.exists(job.storage_name())

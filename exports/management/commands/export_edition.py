@@ -28,6 +28,9 @@ class Command(BaseCommand):
         parser.add_argument("--language", required=True, choices=settings.LANGUAGE_CODES)
         parser.add_argument("--partner", help="Partner slug (default: the core edition)")
         parser.add_argument("--profile", default="a4", choices=ExportJob.Profile.values)
+        parser.add_argument("--document", default="manual", choices=ExportJob.Kind.values)
+        parser.add_argument("--module", help="Module slug, with --document module")
+        parser.add_argument("--grayscale", action="store_true", help="Photocopier variant")
         parser.add_argument("--output", "-o", required=True, help="PDF file to write")
         parser.add_argument("--inline", action="store_true", help="Render in this process instead of the queue")
         parser.add_argument("--timeout", type=int, default=600, help="Seconds to wait for the worker")
@@ -51,6 +54,8 @@ class Command(BaseCommand):
                 language=options["language"],
                 partner=partner,
                 profile=options["profile"],
+                kind=options["document"],
+                params={"module": options["module"], "grayscale": options["grayscale"]},
                 enqueue=not inline,
             )
         except ExportError as error:

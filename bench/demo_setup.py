@@ -1,0 +1,29 @@
+"""Shared start of the benchmarks: a throw-away SQLite database and media directory with the demo content."""
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def demo_setup(prefix):
+    """Point Django at a fresh work directory, migrate, load the demo; returns (work dir, demo curriculum)."""
+    sys.path.insert(0, str(ROOT))
+    work = tempfile.mkdtemp(prefix=prefix)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    os.environ["DATABASE_URL"] = f"sqlite:///{work}/bench.sqlite3"
+    os.environ["MEDIA_ROOT"] = f"{work}/media"
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from curriculum.demo import demo_load
+    from curriculum.models import Curriculum
+
+    call_command("migrate", verbosity=0)
+    demo_load()
+    return work, Curriculum.objects.get(slug="leading-to-choices")
