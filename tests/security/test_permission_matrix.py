@@ -20,7 +20,7 @@ from curriculum.services import adaptation_override, edition_get_or_create, edit
 from downloads.models import Subscription
 from exports import services as export_services
 from exports.models import ExportJob
-from tests.factories import PartnerFactory, UserFactory
+from tests.factories import UserFactory
 from workshops.models import Resource, Workshop
 
 pytestmark = pytest.mark.django_db
