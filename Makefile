@@ -10,7 +10,8 @@ run: setup demo ## Set everything up and run the platform with demo content
 	scripts/run.sh
 
 test: system-packages venv messages ## Run the whole test suite
-	$(VENV)/bin/pytest
+	# The test settings, whatever DJANGO_SETTINGS_MODULE the shell has (pytest prefers the environment's).
+	DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest
 
 setup: system-packages venv messages migrate
 
