@@ -211,3 +211,102 @@ def subscribers_notify(*, curriculum_id, site_url):
         Subscription.objects.filter(pk=subscription.pk).update(last_notified_digest=digest)
         sent += 1
     return sent
+
+
+@dataclass
+class OfflineMember:
+    filename: str
+    job: ExportJob
+
+
+def offline_members(*, curriculum, partner, language):
+    """The files of an edition's offline package, each a (possibly still rendering) export job."""
+    from exports.services import export_request
+
+    members = [
+        OfflineMember("manual.pdf", export_request(curriculum=curriculum, language=language, partner=partner)),
+    ]
+    edition = edition_resolve(curriculum=curriculum, language=language, partner=partner)
+    if any(block.kind == "handout" for module in edition.modules for block in module.blocks):
+        members.append(
+            OfflineMember(
+                "handouts.pdf",
+                export_request(curriculum=curriculum, language=language, partner=partner, kind=ExportJob.Kind.HANDOUTS),
+            )
+        )
+    for number, module in enumerate(edition.modules, start=1):
+        members.append(
+            OfflineMember(
+                f"modules/{number:02d}-{module.slug}.pdf",
+                export_request(
+                    curriculum=curriculum,
+                    language=language,
+                    partner=partner,
+                    kind=ExportJob.Kind.MODULE,
+                    params={"module": module.slug},
+                ),
+            )
+        )
+    return edition, members
+
+
+def offline_package(*, curriculum, partner, language):
+    """The stored ZIP of an edition (built from its rendered PDFs), or None while some are still rendering.
+
+    Returns (storage name or None, fingerprint, members).
+    """
+    import hashlib
+    import io
+    import json
+    import zipfile
+
+    from django.core.files.storage import default_storage
+    from django.template.loader import render_to_string
+
+    from exports.services import store_file
+
+    edition, members = offline_members(curriculum=curriculum, partner=partner, language=language)
+    fingerprint = hashlib.sha256("".join(member.job.fingerprint for member in members).encode()).hexdigest()
+    name = f"{settings.EXPORTS_STORAGE_DIR}/offline/{fingerprint}.zip"
+    if any(member.job.status != ExportJob.Status.DONE for member in members):
+        return None, fingerprint, members
+    if default_storage.exists(name):
+        return name, fingerprint, members
+    files = []
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for member in members:
+            with default_storage.open(member.job.file.name, "rb") as handle:
+                data = handle.read()
+            # PDFs are already compressed: stored as they are, they open straight from the archive.
+            archive.writestr(member.filename, data, compress_type=zipfile.ZIP_STORED)
+            files.append(
+                {
+                    "file": member.filename,
+                    "sha256": hashlib.sha256(data).hexdigest(),
+                    "bytes": len(data),
+                    "pages": member.job.page_count,
+                    "document": member.job.kind,
+                    "module": member.job.params.get("module"),
+                }
+            )
+        manifest = {
+            "curriculum": curriculum.slug,
+            "title": edition.title,
+            "edition": partner.slug if partner else CORE,
+            "language": language,
+            "generated_at": timezone.now().isoformat(timespec="seconds"),
+            "module_versions": {module.slug: module.version_number for module in edition.modules},
+            "edition_versions": edition.edition_versions,
+            "files": files,
+        }
+        archive.writestr(
+            "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2), compress_type=zipfile.ZIP_DEFLATED
+        )
+        with translation.override(language):
+            index = render_to_string(
+                "downloads/offline_index.html", {"manifest": manifest, "edition": edition, "partner": partner}
+            )
+        archive.writestr("index.html", index, compress_type=zipfile.ZIP_DEFLATED)
+    store_file(name, buffer.getvalue())
+    return name, fingerprint, members

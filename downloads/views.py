@@ -146,3 +146,32 @@ def unsubscribe(request, token):
         return render(request, "downloads/subscription.html", {"cancelled": True})
     subscription = get_object_or_404(Subscription, token=token)
     return render(request, "downloads/subscription.html", {"subscription": subscription})
+
+
+@require_http_methods(["GET", "HEAD"])
+def edition_offline(request, curriculum_slug, edition_slug, language):
+    """One ZIP to take an edition offline: manual, handout pack, per-module PDFs, manifest, index page."""
+    curriculum, partner = _edition(curriculum_slug, edition_slug, language)
+    try:
+        name, fingerprint, members = services.offline_package(curriculum=curriculum, partner=partner, language=language)
+    except ExportError as error:
+        messages.error(request, str(error))
+        return redirect("downloads:edition", curriculum_slug, edition_slug, language)
+    if name is None:
+        # Some files are still being rendered: show them, the page refreshes itself.
+        return render(
+            request,
+            "downloads/offline_preparing.html",
+            {"curriculum": curriculum, "partner": partner, "language": language, "members": members},
+            status=202,
+        )
+    slug = f"{curriculum.slug}-{edition_slug}-{language}-offline.zip"
+    return stored_file_response(
+        request,
+        name=name,
+        etag_value=fingerprint,
+        last_modified=max(member.job.finished_at for member in members),
+        filename=slug,
+        content_type="application/zip",
+        cache_control="public, max-age=0, must-revalidate",
+    )

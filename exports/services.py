@@ -175,12 +175,14 @@ def _set_stage(job_id, stage, progress):
     ExportJob.objects.filter(pk=job_id).update(stage=stage, progress=progress)
 
 
-def _store_pdf(name, data):
-    """Write the PDF under its final name atomically: a reader never sees half a file."""
+def store_file(name, data):
+    """Write a file under its final name atomically: a reader never sees half a file."""
     if hasattr(default_storage, "path"):
         path = default_storage.path(name)
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        handle, temp_path = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".partial-", suffix=".pdf")
+        handle, temp_path = tempfile.mkstemp(
+            dir=os.path.dirname(path), prefix=".partial-", suffix=os.path.splitext(name)[1]
+        )
         try:
             with os.fdopen(handle, "wb") as temp_file:
                 temp_file.write(data)
@@ -272,7 +274,7 @@ def export_job_render(*, job_id):
                 _("The PDF was not made: the renderer would have printed empty boxes (%(detail)s).")
                 % {"detail": "; ".join(notdef[:5])}
             )
-        name = _store_pdf(job.storage_name(), result.pdf)
+        name = store_file(job.storage_name(), result.pdf)
     except ExportError as error:
         # Expected: the content cannot be printed as it is; the person who asked is told why.
         logger.warning("export %s refused: %s", job_id, error)

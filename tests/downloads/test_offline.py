@@ -1,0 +1,49 @@
+import hashlib
+import io
+import json
+import zipfile
+
+import pytest
+from django.urls import reverse
+
+from exports import services as export_services
+from exports.models import ExportJob
+
+pytestmark = pytest.mark.django_db
+
+
+def _render_all():
+    for job in ExportJob.objects.filter(status=ExportJob.Status.QUEUED):
+        export_services.export_job_render(job_id=job.pk)
+
+
+def test_the_offline_package_is_prepared_then_holds_every_file_with_checksums(client, handbook):
+    url = reverse("downloads:offline", args=[handbook.slug, "core", "ar"])
+    waiting = client.get(url)
+    assert waiting.status_code == 202
+    assert "manual.pdf" in waiting.content.decode() and "modules/02-session-1.pdf" in waiting.content.decode()
+    assert client.get(url).status_code == 202
+    assert ExportJob.objects.count() == 4  # manual, handout pack, two modules: asked twice, queued once
+    _render_all()
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    names = sorted(archive.namelist())
+    assert names == [
+        "handouts.pdf", "index.html", "manifest.json", "manual.pdf",
+        "modules/01-facilitation-guide.pdf", "modules/02-session-1.pdf",
+    ]  # fmt: skip
+    manifest = json.loads(archive.read("manifest.json"))
+    assert manifest["language"] == "ar" and manifest["module_versions"] == {"facilitation-guide": 1, "session-1": 1}
+    for entry in manifest["files"]:
+        assert hashlib.sha256(archive.read(entry["file"])).hexdigest() == entry["sha256"]
+        assert archive.read(entry["file"]).startswith(b"%PDF")
+    index = archive.read("index.html").decode()
+    assert '<html lang="ar" dir="rtl">' in index and 'href="modules/02-session-1.pdf"' in index
+    again = client.get(url, HTTP_IF_NONE_MATCH=response["ETag"])
+    assert again.status_code == 304
+
+
+def test_a_draft_edition_has_no_offline_package(client, handbook, partner):
+    assert client.get(reverse("downloads:offline", args=[handbook.slug, partner.slug, "en"])).status_code == 404
+    assert not ExportJob.objects.exists()
