@@ -62,10 +62,16 @@ def main():
     }
     python = str(VENV / "python")
     subprocess.run([str(ROOT / "scripts" / "ensure-redis.sh")], check=True, cwd=ROOT)
-    subprocess.run([VENV / "redis-cli" if (VENV / "redis-cli").exists() else "redis-cli", "-n", "14", "flushdb"], check=True, capture_output=True)
+    subprocess.run(
+        [VENV / "redis-cli" if (VENV / "redis-cli").exists() else "redis-cli", "-n", "14", "flushdb"],
+        check=True,
+        capture_output=True,
+    )
     subprocess.run([python, "manage.py", "migrate", "-v0"], check=True, cwd=ROOT, env=env)
     subprocess.run([python, "manage.py", "load_demo", "--force"], check=True, cwd=ROOT, env=env, capture_output=True)
-    subprocess.run([python, "manage.py", "collectstatic", "--noinput", "-v0"], check=True, cwd=ROOT, env={**env, "DEBUG": "1"})
+    subprocess.run(
+        [python, "manage.py", "collectstatic", "--noinput", "-v0"], check=True, cwd=ROOT, env={**env, "DEBUG": "1"}
+    )
     port = free_port()
     processes = [
         subprocess.Popen(
@@ -98,7 +104,9 @@ def main():
                 f"{total['95%']:>7} {total['99%']:>7} {total['Failure Count']:>7}"
             )
         # Let the worker finish what was asked, then count renders.
-        os.environ.update({key: env[key] for key in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "MEDIA_ROOT", "REDIS_URL")})
+        os.environ.update(
+            {key: env[key] for key in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "MEDIA_ROOT", "REDIS_URL")}
+        )
         sys.path.insert(0, str(ROOT))
         import django
 
@@ -112,8 +120,10 @@ def main():
         distinct = {(partner, language) for partner, language, *_rest in jobs}
         renders = sum(attempts for _p, _l, attempts, _s, _r in jobs)
         asked = sum(requested for *_rest, requested in jobs)
-        print(f"\nexport requests (incl. permanent links): {asked}; distinct editions: {len(distinct)}; "
-              f"renders: {renders}; failed: {sum(1 for job in jobs if job[3] == 'failed')}")
+        print(
+            f"\nexport requests (incl. permanent links): {asked}; distinct editions: {len(distinct)}; "
+            f"renders: {renders}; failed: {sum(1 for job in jobs if job[3] == 'failed')}"
+        )
         print("renders == distinct editions:", renders == len(distinct))
         return 0 if renders == len(distinct) else 1
     finally:
