@@ -20,6 +20,6 @@ def test_a_short_load_holds_without_errors_and_renders_each_edition_once(redis_b
     )
     assert result.returncode == 0, result.stdout + result.stderr
     figures = result.stdout.splitlines()
-    users, requests, *_rest, errors = figures[1].split()
+    _users, requests, *_rest, errors = figures[1].split()
     assert int(requests) > 50 and errors == "0", result.stdout
     assert "renders == distinct editions: True" in result.stdout
