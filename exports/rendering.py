@@ -255,6 +255,8 @@ def edition_html(edition, *, profile="a4", document="manual", grayscale=False, g
                 "edition_code": edition.content_digest()[:8],
                 "single_version": versions[0] if len(versions) == 1 else None,
                 "generated_at": generated_at or timezone.now(),
+                # Isolated left-to-right: in Arabic text the bidi rules turn 2026-11-28 into 28-11-2026.
+                "printed_date": "\u2066" + (generated_at or timezone.now()).strftime("%Y-%m-%d") + "\u2069",
                 "stylesheet": PDF_STYLESHEET,
             },
         )
