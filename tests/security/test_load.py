@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 pytestmark = pytest.mark.integration
 
 
-def test_a_short_load_holds_without_errors_and_renders_each_edition_once(redis_broker):
+def test_a_short_load_holds_without_errors_and_renders_each_job_once(redis_broker):
     result = subprocess.run(
         [sys.executable, "bench/load_test.py", "--users", "15", "--seconds", "15", "--workers", "2"],
         cwd=ROOT,
