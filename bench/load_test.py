@@ -122,10 +122,12 @@ def main():
         asked = sum(requested for *_rest, requested in jobs)
         print(
             f"\nexport requests (incl. permanent links): {asked}; distinct editions: {len(distinct)}; "
-            f"renders: {renders}; failed: {sum(1 for job in jobs if job[3] == 'failed')}"
+            f"jobs (distinct fingerprints): {len(jobs)}; renders: {renders}; "
+            f"failed: {sum(1 for job in jobs if job[3] == 'failed')}"
         )
         print("renders == distinct editions:", renders == len(distinct))
-        return 0 if renders == len(distinct) else 1
+        print("each job rendered once:", renders == len(jobs))
+        return 0 if renders == len(jobs) else 1
     finally:
         for process in processes:
             os.killpg(process.pid, signal.SIGTERM)
