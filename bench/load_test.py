@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/load_test.py [--users 50,200] [--seconds 60] [--workers 4]
 
-Everything runs on loopback, on a throw-away database (SQLite, or DATABASE_URL if set) and
+Everything runs on loopback, on a throw-away database (SQLite, or LOAD_DATABASE_URL if set) and
 media directory. Prints requests per second, p50/p95/p99 and errors for each user count, and
 checks that the number of renders equals the number of distinct editions asked for.
 """
@@ -53,7 +53,8 @@ def main():
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.dev",
         "DEBUG": "0",
-        "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{work}/load.sqlite3"),
+        # A database of its own (never the caller's DATABASE_URL): counts must start from zero.
+        "DATABASE_URL": os.environ.get("LOAD_DATABASE_URL", f"sqlite:///{work}/load.sqlite3"),
         "MEDIA_ROOT": str(work / "media"),
         "REDIS_URL": os.environ.get("LOAD_REDIS_URL", "redis://127.0.0.1:6379/14"),
         # Every simulated trainer comes from 127.0.0.1: the per-address limit would refuse them all.

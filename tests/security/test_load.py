@@ -22,6 +22,5 @@ def test_a_short_load_holds_without_errors_and_renders_each_job_once(redis_broke
     figures = result.stdout.splitlines()
     _users, requests, *_rest, errors = figures[1].split()
     assert int(requests) > 50 and errors == "0", result.stdout
-    # Identical requests share one render. (On PostgreSQL in CI an edition has once shown two
-    # fingerprints; the figures print both counts so the difference stays visible.)
+    # Identical requests share one render.
     assert "each job rendered once: True" in result.stdout
