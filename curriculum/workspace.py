@@ -117,6 +117,22 @@ def _block_form(request, edition, initial, with_kind=False):
     return BlockTextForm(initial=initial, languages=languages, with_kind=with_kind)
 
 
+def _save_block(request, form, save):
+    """Run a block save; on a conflict, keep the editor's text in the form and return the saved one."""
+    try:
+        save()
+    except AdaptationConflict as error:
+        form.data = form.data.copy()
+        form.data["revision"] = error.current.revision
+        messages.error(request, str(error))
+        return False, error.current
+    except AdaptationError as error:
+        messages.error(request, str(error))
+        return False, None
+    messages.success(request, _("Saved. Publish the edition when it is ready for trainers."))
+    return True, None
+
+
 def _initial_from(obj_or_block, revision):
     initial = {"revision": revision}
     for name in ("title", "body"):
@@ -144,8 +160,10 @@ def block_override(request, edition, module_slug, block_key):
     form = _block_form(request, edition, initial)
     conflict = None
     if request.method == "POST" and form.is_valid():
-        try:
-            adaptation_override(
+        saved, conflict = _save_block(
+            request,
+            form,
+            lambda: adaptation_override(
                 edition=edition,
                 module=module,
                 block_key=block_key,
@@ -153,16 +171,9 @@ def block_override(request, edition, module_slug, block_key):
                 body=form.texts("body"),
                 user=request.user,
                 expected_revision=form.cleaned_data["revision"] or 0,
-            )
-        except AdaptationConflict as error:
-            conflict = error.current
-            form.data = form.data.copy()
-            form.data["revision"] = conflict.revision
-            messages.error(request, str(error))
-        except AdaptationError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("Saved. Publish the edition when it is ready for trainers."))
+            ),
+        )
+        if saved:
             return redirect(_edition_url(edition, "workspace:module", module_slug=module.slug))
     return render(
         request,
@@ -209,8 +220,10 @@ def local_block_form(request, edition, module_slug, key=None):
     form = _block_form(request, edition, initial, with_kind=True)
     conflict = None
     if request.method == "POST" and form.is_valid():
-        try:
-            local_block_save(
+        saved, conflict = _save_block(
+            request,
+            form,
+            lambda: local_block_save(
                 edition=edition,
                 module=module,
                 local=local,
@@ -220,16 +233,9 @@ def local_block_form(request, edition, module_slug, key=None):
                 body=form.texts("body"),
                 user=request.user,
                 expected_revision=form.cleaned_data["revision"] if local else None,
-            )
-        except AdaptationConflict as error:
-            conflict = error.current
-            form.data = form.data.copy()
-            form.data["revision"] = conflict.revision
-            messages.error(request, str(error))
-        except AdaptationError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("Saved. Publish the edition when it is ready for trainers."))
+            ),
+        )
+        if saved:
             return redirect(_edition_url(edition, "workspace:module", module_slug=module.slug))
     return render(
         request,
