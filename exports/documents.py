@@ -21,6 +21,8 @@ class DocumentSource:
     report: dict = field(default_factory=dict)
     # Every piece of content with its language, checked for glyphs before a PDF is stored.
     texts: list = field(default_factory=list)
+    # Static stylesheets the renderer applies (parsed once per process); a template that links its own passes ().
+    stylesheets: tuple = (rendering.PDF_STYLESHEET,)
 
 
 BUILDERS = {}

@@ -16,9 +16,11 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from fontTools.ttLib import TTFont
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 PDF_TEMPLATE = "exports/pdf/manual.html"
+RUNNING_TEMPLATE = "exports/pdf/running.html"
 PDF_STYLESHEET = "css/pdf.css"
 # Tagged, accessible PDF (structure tree, document language, title shown): measured in
 # bench/pdf_ua.py at no more than +9% render time on the demo manual (+5% in the design
@@ -232,40 +234,102 @@ PAGE_SIZES = {
 }
 
 
-def edition_html(edition, *, profile="a4", document="manual", grayscale=False, generated_at=None):
+def _page_context(edition, *, profile, generated_at):
+    """What every print template of an edition needs: paper, footer sides, and the edition line's facts."""
+    size, margin = PAGE_SIZES.get(profile, PAGE_SIZES["a4"])
+    versions = sorted({module.version_number for module in edition.modules if module.version_number})
+    generated_at = generated_at or timezone.now()
+    return {
+        "edition": edition,
+        "profile": profile,
+        "page_size": size,
+        "page_margin": margin,
+        "footer_start": "right" if edition.direction == "rtl" else "left",
+        "footer_end": "left" if edition.direction == "rtl" else "right",
+        "edition_code": edition.content_digest()[:8],
+        "single_version": versions[0] if len(versions) == 1 else None,
+        "generated_at": generated_at,
+        # Isolated left-to-right: in Arabic text the bidi rules turn 2026-11-28 into 28-11-2026.
+        "printed_date": "\u2066" + generated_at.strftime("%Y-%m-%d") + "\u2069",
+    }
+
+
+def edition_html(edition, *, profile="a4", document="manual", grayscale=False, generated_at=None, toc_pages=None):
     """The print HTML of a resolved edition, with the interface strings in the edition's language.
 
     `document` is "manual" (cover, contents, every module), "module" (one module, no cover)
-    or "handouts" (only handout blocks, one per page, large type).
+    or "handouts" (only handout blocks, one per page, large type). A manual printed in parts
+    (exports/assembly.py) uses "front" (cover and contents, with `toc_pages`: the first page
+    of each module) and "part" (modules alone); neither draws running headers or footers,
+    which the assembly stamps on every page afterwards.
     """
-    size, margin = PAGE_SIZES.get(profile, PAGE_SIZES["a4"])
-    versions = sorted({module.version_number for module in edition.modules if module.version_number})
+    context = _page_context(edition, profile=profile, generated_at=generated_at)
+    toc_pages = toc_pages or [None] * len(edition.modules)
     with translation.override(edition.language):
         return render_to_string(
             PDF_TEMPLATE,
             {
-                "edition": edition,
-                "profile": profile,
-                "page_size": size,
-                "page_margin": margin,
-                "footer_start": "right" if edition.direction == "rtl" else "left",
-                "footer_end": "left" if edition.direction == "rtl" else "right",
+                **context,
                 "document": document,
                 "grayscale": grayscale,
-                "edition_code": edition.content_digest()[:8],
-                "single_version": versions[0] if len(versions) == 1 else None,
-                "generated_at": generated_at or timezone.now(),
-                # Isolated left-to-right: in Arabic text the bidi rules turn 2026-11-28 into 28-11-2026.
-                "printed_date": "\u2066" + (generated_at or timezone.now()).strftime("%Y-%m-%d") + "\u2069",
-                "stylesheet": PDF_STYLESHEET,
+                "toc": list(zip(edition.modules, toc_pages, strict=True)),
+                # Parts and front matter leave the margins to the running layer; see RUNNING_TEMPLATE.
+                "margins_drawn": document not in {"front", "part"},
             },
         )
 
 
-def html_to_pdf(html, *, title="", on_stage=None, pdf_variant=DEFAULT_PDF_VARIANT):
+def running_html(edition, *, modules, numbers, profile="a4", generated_at=None):
+    """The running layer of a manual printed in parts: the edition line, a header per module, every page number.
+
+    exports/assembly.py cuts the laid-out layer into pieces and stamps them on each page.
+    """
+    _top, side, bottom = (
+        float(value.removesuffix("mm")) for value in PAGE_SIZES.get(profile, PAGE_SIZES["a4"])[1].split()
+    )
+    with translation.override(edition.language):
+        return render_to_string(
+            RUNNING_TEMPLATE,
+            {
+                **_page_context(edition, profile=profile, generated_at=generated_at),
+                "modules": modules,
+                "numbers": numbers,
+                "side_margin": f"{side}mm",
+                # The footers' line sits in the middle of the bottom margin, as a margin box's would.
+                "footer_offset": f"{bottom / 2 - 1.3:.1f}mm",
+            },
+        )
+
+
+@cache
+def _stylesheet(path, mtime):
+    return weasyprint.CSS(
+        filename=str(path), font_config=font_configuration(), url_fetcher=StaticOnlyURLFetcher(static_dirs())
+    )
+
+
+def stylesheets_parsed(names):
+    """The static stylesheets, parsed once per process (a manual in parts lays out many documents)."""
+    sheets = []
+    for name in names:
+        path = next((directory / name for directory in static_dirs() if (directory / name).is_file()), None)
+        if path is None:
+            raise FileNotFoundError(name)
+        sheets.append(_stylesheet(path, path.stat().st_mtime_ns))
+    return sheets
+
+
+@cache
+def font_configuration():
+    """One font configuration per process: WeasyPrint's font map is costly to build for every document."""
+    return FontConfiguration()
+
+
+def html_to_pdf(html, *, title="", on_stage=None, pdf_variant=DEFAULT_PDF_VARIANT, stylesheets=(PDF_STYLESHEET,)):
     """Lay out and write the PDF with the deny-by-default fetcher, collecting WeasyPrint's warnings.
 
-    `pdf_variant=None` writes a plain, untagged PDF.
+    `pdf_variant=None` writes a plain, untagged PDF. `stylesheets` are static files applied
+    after the document's own (the review links its own and passes none).
     """
     fetcher = StaticOnlyURLFetcher(static_dirs())
     base_url = static_dirs()[0].resolve().as_uri() + "/"
@@ -274,7 +338,9 @@ def html_to_pdf(html, *, title="", on_stage=None, pdf_variant=DEFAULT_PDF_VARIAN
     weasy_logger.addHandler(collector)
     try:
         started = time.perf_counter()
-        document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render()
+        document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
+            stylesheets=stylesheets_parsed(stylesheets), font_config=font_configuration()
+        )
         laid_out = time.perf_counter()
         if on_stage:
             on_stage("writing", 80)

@@ -265,6 +265,7 @@ def export_job_render(*, job_id):
         result = rendering.html_to_pdf(
             source.html,
             title=source.title,
+            stylesheets=source.stylesheets,
             on_stage=lambda stage, progress: _set_stage(job.pk, ExportJob.Stage.WRITING, progress),
         )
         # The check above is stricter than the renderer; this catches what it cannot see.

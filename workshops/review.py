@@ -195,4 +195,5 @@ def build_review(job):
         html=review_html(figures=figures, language=job.language),
         title=title,
         report={"figures_digest": review_digest(figures), "partners": len(figures["partners"])},
+        stylesheets=(),  # the review template links pdf.css and its own review.css
     )

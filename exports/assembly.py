@@ -1,0 +1,246 @@
+"""A manual printed in parts: every module laid out on its own, then joined into one tagged PDF.
+
+WeasyPrint lays a document out in one process, and its time grows faster than the page count.
+A manual is therefore laid out module by module (in parallel on the workers, and only the
+modules whose print HTML changed since the last render), then joined here:
+
+- a part holds one module and no running headers or footers, so it depends on nothing but its
+  module: an edit elsewhere, the edition code and the printing date leave it untouched;
+- the front matter (cover and contents) is laid out once the parts are, so the contents can
+  print the page each module starts on;
+- a running layer, empty pages whose margins carry the module's title, the edition line and
+  the page number, is stamped over every page as a pagination artifact (PDF/UA: not content);
+- the pieces' structure trees, named destinations and bookmarks are merged, so the joined file
+  stays a tagged PDF whose contents entries and bookmarks lead to the right pages.
+
+Pure: no database, no storage; exports/services.py decides what to render and stores results.
+"""
+
+import io
+from dataclasses import replace
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name, Operator, OutlineItem, Page
+
+from . import rendering
+
+# The contents normally take a page: the first guess at the front matter's length (cover + contents).
+FRONT_PAGES_GUESS = 2
+
+
+def part_html(edition, module, *, profile="a4", grayscale=False):
+    """The print HTML of one module as a part of its manual: no cover, no margins, nothing edition-wide."""
+    return rendering.edition_html(
+        replace(edition, modules=[module]), profile=profile, document="part", grayscale=grayscale
+    )
+
+
+def front_render(edition, *, part_pages, profile="a4", grayscale=False, generated_at=None):
+    """Lay out the cover and contents, with each module's first page counted from the parts' lengths.
+
+    Returns the render and the first page of every module. The contents' own length moves
+    every module, so it is laid out again until the guess holds (once, except for a manual
+    whose contents run over a page).
+    """
+    front_pages = FRONT_PAGES_GUESS
+    for _attempt in range(4):
+        starts = module_starts(front_pages, part_pages)
+        result = rendering.html_to_pdf(
+            rendering.edition_html(
+                edition,
+                profile=profile,
+                document="front",
+                grayscale=grayscale,
+                generated_at=generated_at,
+                toc_pages=starts,
+            ),
+            title=edition.title,
+        )
+        if result.page_count == front_pages:
+            return result, starts
+        front_pages = result.page_count
+    raise RuntimeError("the front matter's length does not settle")
+
+
+def module_starts(front_pages, part_pages):
+    """The first page of each part when they follow the front matter in order."""
+    starts, page = [], front_pages + 1
+    for count in part_pages:
+        starts.append(page)
+        page += count
+    return starts
+
+
+def running_render(edition, *, front_pages, modules_pages, profile="a4", generated_at=None):
+    """Lay out the running layer and say, for each page of the manual, which pieces of it go there.
+
+    `modules_pages` pairs each module with its part's page count. Returns the layer (an
+    untagged PDF: it is stamped as an artifact) and the page plan, a list of
+    (header index or None, number index or None) per page, indexes into the layer's headers
+    and numbers. The cover has no header and no number; the contents have numbers only.
+    """
+    modules = [module for module, _count in modules_pages]
+    plan = [(None, None)] + [(None, index) for index in range(front_pages - 1)]
+    for header, (_module, count) in enumerate(modules_pages):
+        plan += [(header, len(plan) - 1 + offset) for offset in range(count)]
+    html = rendering.running_html(
+        edition, modules=modules, numbers=range(2, len(plan) + 1), profile=profile, generated_at=generated_at
+    )
+    return rendering.html_to_pdf(html, pdf_variant=None), plan
+
+
+def assemble(*, front, parts, running, plan):
+    """Join the front matter and the parts (PDF bytes, in order) and stamp the running layer by its plan."""
+    manual = pikepdf.open(io.BytesIO(front))
+    root = manual.Root
+    tree = root.get("/StructTreeRoot")
+    document_element = tree.K[0] if tree is not None else None
+    parent_tree = _parent_tree_numbers(tree)
+    next_key = max(parent_tree, default=-1) + 1
+    destinations = _named_destinations(manual, manual)
+    outline = _outline_items(manual, manual)
+    for data in parts:
+        part = pikepdf.open(io.BytesIO(data))
+        first_new = len(manual.pages)
+        manual.pages.extend(part.pages)
+        if document_element is not None and "/StructTreeRoot" in part.Root:
+            next_key = _structure_merge(manual, part, document_element, parent_tree, first_new, next_key)
+        # A part names its module's anchor; that wins over the front matter's stand-in (see manual.html).
+        destinations.update(_named_destinations(manual, part))
+        outline += _outline_items(manual, part)
+    _running_stamp(manual, pikepdf.open(io.BytesIO(running)), plan)
+    if tree is not None:
+        tree.ParentTree = Dictionary(
+            Nums=Array([item for key in sorted(parent_tree) for item in (key, parent_tree[key])])
+        )
+        tree.ParentTreeNextKey = next_key
+    root.Names = Dictionary(
+        Dests=Dictionary(Names=Array([item for name in sorted(destinations) for item in (name, destinations[name])]))
+    )
+    with manual.open_outline() as tree_of_bookmarks:
+        tree_of_bookmarks.root[:] = outline
+    buffer = io.BytesIO()
+    manual.save(buffer, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    return buffer.getvalue()
+
+
+def _parent_tree_numbers(tree):
+    """The structure parent tree as {key: value} (WeasyPrint writes a flat /Nums array)."""
+    if tree is None or "/ParentTree" not in tree:
+        return {}
+    numbers = tree.ParentTree.get("/Nums", Array())
+    return {int(numbers[index]): numbers[index + 1] for index in range(0, len(numbers), 2)}
+
+
+def _structure_merge(manual, part, document_element, parent_tree, first_new, next_key):
+    """Graft the part's structure under the manual's Document element, its parent keys moved past the manual's."""
+    part_tree = part.Root.StructTreeRoot
+    part_keys = _parent_tree_numbers(part_tree)
+    # The elements' parent (the part's own Document) is left behind: cut it before copying.
+    kids = list(part_tree.K[0].K) if isinstance(part_tree.K, Array) else list(part_tree.K.K)
+    for kid in kids:
+        if isinstance(kid, Dictionary) and "/P" in kid:
+            del kid["/P"]
+    for key, value in part_keys.items():
+        parent_tree[key + next_key] = _copy(manual, part, value)
+    for kid in kids:
+        copied = _copy(manual, part, kid)
+        if isinstance(copied, Dictionary):
+            copied.P = document_element
+        document_element.K.append(copied)
+    for page in manual.pages[first_new:]:
+        if "/StructParents" in page.obj:
+            page.obj.StructParents = int(page.obj.StructParents) + next_key
+        for annotation in page.obj.get("/Annots", Array()):
+            if "/StructParent" in annotation:
+                annotation.StructParent = int(annotation.StructParent) + next_key
+    return next_key + max(part_keys, default=-1) + 1
+
+
+def _named_destinations(manual, source):
+    names = source.Root.get("/Names", Dictionary()).get("/Dests", Dictionary()).get("/Names", Array())
+    return {str(names[index]): _copy(manual, source, names[index + 1]) for index in range(0, len(names), 2)}
+
+
+def _outline_items(manual, source):
+    """The source's bookmarks, rebuilt for the manual (their destinations point at the copied pages)."""
+
+    def rebuild(item):
+        destination = item.destination
+        if isinstance(destination, Array):
+            destination = _copy(manual, source, destination)
+        rebuilt = OutlineItem(item.title, destination=destination)
+        rebuilt.children[:] = [rebuild(child) for child in item.children]
+        return rebuilt
+
+    with source.open_outline() as outline:
+        return [rebuild(item) for item in outline.root]
+
+
+def _copy(manual, source, value):
+    """A value of the source PDF as an object of the manual; page references land on the copied pages."""
+    if source is manual or not isinstance(value, (Array, Dictionary)):
+        return value
+    if not value.is_indirect:
+        value = source.make_indirect(value)
+    return manual.copy_foreign(value)
+
+
+def _running_stamp(manual, running, plan):
+    """Stamp the running layer's pieces on each page of the manual, marked as a pagination artifact.
+
+    The layer's first page is the edition line, then a page per module header; its last page
+    holds every page number, drawn one after the other: each drawing is cut out on its own.
+    """
+    edition_line = manual.copy_foreign(Page(running.pages[0]).as_form_xobject())
+    headers = [manual.copy_foreign(Page(page).as_form_xobject()) for page in running.pages[1:-1]]
+    numbers = _drawings_cut(manual, running, running.pages[-1])
+    if len(plan) != len(manual.pages) or len(numbers) != len(plan) - 1:
+        raise ValueError(
+            f"running layer for {len(plan)} pages and {len(numbers)} numbers, manual of {len(manual.pages)}"
+        )
+    for page, (header, number) in zip(manual.pages, plan, strict=True):
+        pieces = (
+            [edition_line]
+            + ([headers[header]] if header is not None else [])
+            + ([numbers[number]] if number is not None else [])
+        )
+        names = [Page(page).add_resource(piece, Name.XObject, prefix="Running") for piece in pieces]
+        # The page's own drawing is closed in q/Q so its graphics state cannot shift the margins.
+        page.contents_add(manual.make_stream(b"q\n"), prepend=True)
+        drawing = b" ".join(b"q " + str(name).encode() + b" Do Q" for name in names)
+        page.contents_add(manual.make_stream(b"Q\n/Artifact <</Type /Pagination>> BDC " + drawing + b" EMC\n"))
+
+
+def _drawings_cut(manual, running, page):
+    """Each text object (BT … ET) of a page as a form of its own, with the graphics state in force where it is drawn."""
+    resources = _copy(manual, running, page.obj.Resources)
+    box = _copy(manual, running, page.obj.MediaBox)
+    forms, states, text = [], [[]], None
+    for instruction in pikepdf.parse_content_stream(page):
+        operator = str(instruction.operator)
+        if text is not None:
+            text.append(instruction)
+            if operator == "ET":
+                drawing = [pikepdf.ContentStreamInstruction([], Operator("q"))]
+                drawing += [state for level in states for state in level] + text
+                drawing.append(pikepdf.ContentStreamInstruction([], Operator("Q")))
+                forms.append(
+                    manual.make_stream(
+                        pikepdf.unparse_content_stream(drawing),
+                        Type=Name.XObject,
+                        Subtype=Name.Form,
+                        BBox=box,
+                        Resources=resources,
+                    )
+                )
+                text = None
+        elif operator == "BT":
+            text = [instruction]
+        elif operator == "q":
+            states.append([])
+        elif operator == "Q":
+            states.pop()
+        else:
+            states[-1].append(instruction)
+    return forms
