@@ -34,3 +34,5 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL + "partners/", document_root=settings.MEDIA_ROOT / "partners")
+
+handler500 = "config.errors.server_error"

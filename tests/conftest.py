@@ -79,6 +79,23 @@ def outsider(db):
     return UserFactory(username="outsider")
 
 
+def _translator(username, *languages):
+    user = UserFactory(username=username)
+    for language in languages:
+        user.groups.add(Group.objects.get_or_create(name=f"translators-{language}")[0])
+    return user
+
+
+@pytest.fixture
+def translator_ar(db):
+    return _translator("translator-ar", "ar")
+
+
+@pytest.fixture
+def translator_fa(db):
+    return _translator("translator-fa", "fa")
+
+
 @pytest.fixture
 def handbook(db):
     """A small curriculum in English, Arabic, Persian and Russian, with one untranslated block."""
@@ -221,6 +238,31 @@ def pdf_worker_on(transactional_db, tmp_path):
     yield start
     for worker in workers:
         worker.stop()
+
+
+@pytest.fixture
+def locale_copy(settings, tmp_path, redis_broker, monkeypatch):
+    """The catalogs copied to a temporary directory: tests publish there, never in the project's locale/."""
+    import shutil
+
+    from rosetta import poutil, views
+
+    from translations import catalogs
+
+    target = tmp_path / "locale"
+    shutil.copytree(ROOT / "locale", target, ignore=shutil.ignore_patterns("*.lock", "README.md"))
+    settings.LOCALE_PATHS = [target]
+    # Rosetta also looks next to the settings package and every app: keep it to the copy.
+    original = poutil.find_pos
+
+    def copy_only(*args, **kwargs):
+        return [path for path in original(*args, **kwargs) if str(path).startswith(str(target))]
+
+    monkeypatch.setattr(poutil, "find_pos", copy_only)
+    monkeypatch.setattr(views, "find_pos", copy_only)
+    catalogs.catalogs_reload()
+    yield target
+    catalogs.catalogs_reload()
 
 
 def wait_for(predicate, timeout=90, interval=0.25):

@@ -29,8 +29,9 @@ from django.utils.translation import trans_real
 logger = logging.getLogger(__name__)
 VERSION_KEY = "curriculum-commons:catalog-version"
 PLACEHOLDER_RE = re.compile(r"%\([^)]+\)[sdfr]|\{\{\s*\w+\s*\}\}")
-# {% blocktranslate %} output is not escaped: a translation may carry no markup its msgid lacks.
-TAG_RE = re.compile(r"<\s*/?\s*([a-zA-Z!][\w:-]*)|&#?\w+;|javascript:", re.IGNORECASE)
+# {% blocktranslate %} output is not escaped: a translation may carry no markup, entity or
+# template syntax its msgid lacks (a string that reaches a Template would run `{% debug %}`).
+MARKUP_RE = re.compile(r"<\s*/?\s*([a-zA-Z!][\w:-]*)|&#?\w+;|javascript:|\{[%{#]|[%}#]\}", re.IGNORECASE)
 _loaded_version = None
 # After Redis fails to answer, requests stop asking it for a while instead of each waiting for the timeout.
 REDIS_RETRY_SECONDS = 30
@@ -57,6 +58,11 @@ def catalog_lock(po_path):
             fcntl.flock(lock_file, fcntl.LOCK_UN)
 
 
+def _markup_of(text):
+    """Tag names, entities and template delimiters in a text, compared case-insensitively."""
+    return {(match.group(1) or match.group(0)).lower() for match in MARKUP_RE.finditer(text)}
+
+
 def catalog_check(po_path):
     """The problems of a catalog file: msgfmt's format check, then placeholders in every entry."""
     result = subprocess.run(
@@ -70,9 +76,9 @@ def catalog_check(po_path):
         problems = [result.stderr.strip() or "msgfmt failed"]
     # msgfmt checks only entries flagged python-format; an editor may not keep the flag.
     for entry in polib.pofile(str(po_path)).translated_entries():
-        allowed_markup = {match.lower() for match in TAG_RE.findall(entry.msgid + (entry.msgid_plural or ""))}
+        allowed_markup = _markup_of(entry.msgid + (entry.msgid_plural or ""))
         translations = [entry.msgstr, *entry.msgstr_plural.values()]
-        if any({match.lower() for match in TAG_RE.findall(text)} - allowed_markup for text in translations):
+        if any(_markup_of(text) - allowed_markup for text in translations):
             problems.append(
                 _("“%(msgid)s”: the translation contains markup that the original does not have")
                 % {"msgid": entry.msgid[:60]}

@@ -1,7 +1,9 @@
 """What an uploaded resource really is, read from its first bytes, not from its name or the browser's word."""
 
 import zipfile
+import zlib
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 # type: (MIME type, extensions a file of this type may carry)
@@ -18,6 +20,8 @@ TYPES = {
     "odp": ("application/vnd.oasis.opendocument.presentation", {"odp"}),
 }
 OOXML_PARTS = {"word/document.xml": "docx", "xl/workbook.xml": "xlsx", "ppt/presentation.xml": "pptx"}
+# Only OpenDocument files name their type in a `mimetype` member; a zip claiming "application/pdf" is no PDF.
+ODF_KINDS = ("odt", "ods", "odp")
 ALLOWED_DESCRIPTION = _("PDF, PNG, JPEG, WebP, Word, Excel, PowerPoint or OpenDocument")
 
 
@@ -29,19 +33,30 @@ def _zip_type(upload):
     upload.seek(0)
     try:
         with zipfile.ZipFile(upload) as archive:
-            names = set(archive.namelist())
+            members = archive.infolist()
+            # Whoever opens an office document unpacks it: a zip bomb of a few kilobytes fills memory or disk.
+            limit = settings.RESOURCE_MAX_UNPACKED_BYTES
+            if sum(member.file_size for member in members) > limit:
+                raise UploadRefused(
+                    _("This document would unpack to more than %(limit)d MB; it is refused as a possible zip bomb.")
+                    % {"limit": limit // (1024 * 1024)}
+                )
+            names = {member.filename for member in members}
             if "mimetype" in names:
-                declared = archive.read("mimetype")[:100].decode("ascii", "replace").strip()
-                return next((kind for kind, (mime, _ext) in TYPES.items() if mime == declared), None)
+                # Read a few bytes, never the whole member: it may be the bomb.
+                with archive.open("mimetype") as member:
+                    declared = member.read(100).decode("ascii", "replace").strip()
+                return next((kind for kind in ODF_KINDS if TYPES[kind][0] == declared), None)
             if "[Content_Types].xml" in names:
                 return next((kind for part, kind in OOXML_PARTS.items() if part in names), None)
-    except (zipfile.BadZipFile, OSError, KeyError):
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, KeyError, EOFError, RuntimeError):
+        # Corrupt, encrypted or unsupported: not a document we recognise.
         return None
     return None
 
 
 def detect_type(upload):
-    """The kind of file from its content ("pdf", "docx"...), or None for anything else."""
+    """The kind of file from its content ("pdf", "docx"...), or None for anything else; UploadRefused for a zip bomb."""
     upload.seek(0)
     head = upload.read(16)
     upload.seek(0)

@@ -241,6 +241,8 @@ PARTNER_MAP_TILE_URL = os.environ.get("PARTNER_MAP_TILE_URL", "")
 PARTNER_MAP_TILE_ATTRIBUTION = os.environ.get("PARTNER_MAP_TILE_ATTRIBUTION", "")
 # Resource centre uploads: refused above this size; the type is read from the file's first bytes.
 RESOURCE_MAX_UPLOAD_BYTES = int(os.environ.get("RESOURCE_MAX_UPLOAD_BYTES", str(25 * 1024 * 1024)))
+# ...and an office document (a zip) that would unpack to more than this is refused as a zip bomb.
+RESOURCE_MAX_UNPACKED_BYTES = int(os.environ.get("RESOURCE_MAX_UNPACKED_BYTES", str(256 * 1024 * 1024)))
 if PARTNER_MAP_TILE_URL:
     # The map's tiles are images from the tile server: the only outside origin the policy admits.
     from urllib.parse import urlsplit

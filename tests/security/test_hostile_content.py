@@ -75,27 +75,41 @@ def test_there_are_at_least_thirty_payloads():
     assert len(PAYLOADS) >= 30
 
 
-@pytest.fixture
-def hostile_edition(handbook, partner, partner_editor, client):
-    """A partner editor writes every payload as her own text for a block, through the workspace, and publishes."""
-    client.force_login(partner_editor)
-    module = Module.objects.get(slug="session-1")
+def is_plain_text(payload):
+    """Template tags and escaped text are plain text, comments are dropped: Markdown entry points accept these."""
+    return payload.startswith(("{%", "&lt;", "<!--"))
+
+
+def main_of(page):
+    """The <main> element of a page: the content, without the site's own navigation."""
+    return page.split("<main", 1)[1].split("</main>", 1)[0]
+
+
+def hostile_edition_write(client, *, curriculum, partner, editor):
+    """The partner's editor writes every payload as her own text for a block, through the workspace, and publishes."""
+    client.force_login(editor)
+    module = Module.objects.get(curriculum=curriculum, slug="session-1")
     for number, payload in enumerate(PAYLOADS):
         url = reverse(
             "workspace:local-new",
-            kwargs={"curriculum_slug": handbook.slug, "partner_slug": partner.slug, "module_slug": module.slug},
+            kwargs={"curriculum_slug": curriculum.slug, "partner_slug": partner.slug, "module_slug": module.slug},
         )
         assert (
             client.post(url, {"kind": "text", "title_en": f"Payload {number}", "body_en": payload}).status_code == 302
         )
-    client.post(reverse("workspace:publish", kwargs={"curriculum_slug": handbook.slug, "partner_slug": partner.slug}))
+    client.post(reverse("workspace:publish", kwargs={"curriculum_slug": curriculum.slug, "partner_slug": partner.slug}))
     client.logout()
-    return handbook
+    return curriculum
+
+
+@pytest.fixture
+def hostile_edition(handbook, partner, partner_editor, client):
+    return hostile_edition_write(client, curriculum=handbook, partner=partner, editor=partner_editor)
 
 
 def test_hostile_text_from_the_workspace_never_runs_in_a_page(client, hostile_edition, partner):
     page = client.get(f"/en/curricula/{hostile_edition.slug}/session-1/?edition={partner.slug}").content.decode()
-    body = page.split("<main>", 1)[1].split("</main>", 1)[0]
+    body = main_of(page)
     assert "Payload 30" in body
     assert dangerous_markup(body) == []
     # Template tags in content are text: shown, never evaluated.
@@ -127,8 +141,7 @@ def test_a_json_import_with_hostile_markup_is_refused_and_imports_nothing(payloa
         "title": {"en": "Hostile"},
         "modules": [{"slug": "one", "title": {"en": "One"}, "blocks": [{"key": "a", "body": {"en": payload}}]}],
     }
-    if payload.startswith(("{%", "&lt;", "<!--")):
-        # Template tags and escaped text are plain text, comments are dropped: imported, harmless on output.
+    if is_plain_text(payload):
         curriculum = curriculum_import(data=copy.deepcopy(data))
         body_html = edition_resolve(curriculum=curriculum, language="en").modules[0].blocks[0].body_html
         assert dangerous_markup(body_html) == [] and "<!--" not in body_html

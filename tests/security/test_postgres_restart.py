@@ -1,4 +1,4 @@
-"""PostgreSQL restarted under load: requests fail cleanly while it is down and recover without restarting the app."""
+"""The database away: every request gets a short 503 with Retry-After, and the same processes recover by themselves."""
 
 import glob
 import os
@@ -13,9 +13,76 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from django.db import InterfaceError, OperationalError
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.test import Client
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-pytestmark = pytest.mark.integration
+BRIEFLY_UNAVAILABLE = {
+    "en": "The site is briefly unavailable; please try again in a minute.",
+    "fr": "Le site est momentanément indisponible ; veuillez réessayer dans une minute.",
+}
+
+
+class PatchedDatabase:
+    """stop(): every cursor fails as it does while PostgreSQL is stopped; start(): the database is back."""
+
+    def __init__(self, monkeypatch):
+        self.monkeypatch = monkeypatch
+
+    def stop(self, error=None):
+        error = error or OperationalError('connection to server at "127.0.0.1", port 5432 failed: Connection refused')
+        self.monkeypatch.setattr(BaseDatabaseWrapper, "cursor", _raise(error))
+
+    def start(self):
+        self.monkeypatch.undo()
+
+
+@pytest.fixture
+def database(monkeypatch):
+    return PatchedDatabase(monkeypatch)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_a_request_while_the_database_is_down_gets_a_translated_503_with_retry_after(handbook, database, language):
+    client = Client(raise_request_exception=False)
+    database.stop()
+    response = client.get(f"/{language}/curricula/{handbook.slug}/session-1/")
+    page = response.content.decode()
+    assert response.status_code == 503
+    assert response["Retry-After"] == "60" and response["Cache-Control"] == "no-store"
+    assert BRIEFLY_UNAVAILABLE[language] in page and f'<html lang="{language}"' in page
+    assert "Traceback" not in page and "OperationalError" not in page and "5432" not in page
+    database.start()
+    assert client.get(f"/{language}/curricula/{handbook.slug}/session-1/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_signed_in_editor_gets_the_503_too(partner_editor, handbook, database):
+    """The session and the user are read from the database before any view runs."""
+    client = Client(raise_request_exception=False)
+    client.force_login(partner_editor)
+    database.stop(InterfaceError("connection already closed"))
+    response = client.get("/ar/workspace/")
+    assert response.status_code == 503 and response["Retry-After"] == "60"
+    assert 'dir="rtl"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_other_errors_stay_500(handbook, monkeypatch):
+    from curriculum import views
+
+    monkeypatch.setattr(views, "edition_resolve", _raise(ValueError("a bug")))
+    response = Client(raise_request_exception=False).get(f"/en/curricula/{handbook.slug}/session-1/")
+    assert response.status_code == 500 and "Retry-After" not in response
+
+
+def _raise(error):
+    def raising(*args, **kwargs):
+        raise error
+
+    return raising
 
 
 def _pg_bin(name):
@@ -61,7 +128,8 @@ def private_postgres():
     shutil.rmtree(tmp_path, ignore_errors=True)
 
 
-def test_requests_fail_cleanly_while_postgres_restarts_and_recover_by_themselves(private_postgres, tmp_path):
+@pytest.mark.integration
+def test_requests_get_503_while_postgres_restarts_and_recover_by_themselves(private_postgres, tmp_path):
     database_url, ctl = private_postgres
     env = {
         **os.environ,
@@ -81,7 +149,7 @@ def test_requests_fail_cleanly_while_postgres_restarts_and_recover_by_themselves
         cwd=ROOT, env=env, start_new_session=True,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}/en/curricula/leading-to-choices/session-1/"
-    results, stop = [], threading.Event()
+    results, pages, stop = [], [], threading.Event()
 
     def load():
         while not stop.is_set():
@@ -91,6 +159,7 @@ def test_requests_fail_cleanly_while_postgres_restarts_and_recover_by_themselves
                     results.append((time.monotonic(), response.status, time.monotonic() - started))
             except urllib.error.HTTPError as error:
                 results.append((time.monotonic(), error.code, time.monotonic() - started))
+                pages.append((error.code, error.headers.get("Retry-After"), error.read().decode(errors="replace")))
             except OSError:
                 results.append((time.monotonic(), "connection", time.monotonic() - started))
             time.sleep(0.05)
@@ -126,8 +195,10 @@ def test_requests_fail_cleanly_while_postgres_restarts_and_recover_by_themselves
     during = [status for at, status, _took in results if down_at + 0.5 < at < starting_at]
     after = [status for at, status, _took in results if at > up_at + 2]
     assert before and set(before) == {200}
-    # While it is down: a clean error page, quickly, never a hang or a dropped connection.
-    assert during and set(during) <= {500, 503}, set(during)
+    # While it is down: a short "try again" page, quickly, never a traceback, a hang or a dropped connection.
+    assert during and set(during) == {503}, set(during)
+    assert {(status, retry_after) for status, retry_after, _page in pages} == {(503, "60")}
+    assert all(BRIEFLY_UNAVAILABLE["en"] in page and "Traceback" not in page for _status, _retry, page in pages)
     assert max(took for _at, _status, took in results) < 20
     # Back up: the same processes serve again, without a restart.
     assert after and set(after) == {200}, set(after)

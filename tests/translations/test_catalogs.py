@@ -1,51 +1,16 @@
 """Interface catalogs through rosetta: per-language access, locking, validation, publishing to every process."""
 
-import hashlib
-import shutil
 import threading
-from pathlib import Path
 
 import polib
 import pytest
-from django.conf import settings as django_settings
 from django.test import Client
 from django.utils import translation
 
+from tests.rosetta import rosetta_field, rosetta_save
 from translations import catalogs
 
 pytestmark = pytest.mark.django_db
-LOCALE = Path(django_settings.BASE_DIR) / "locale"
-
-
-@pytest.fixture
-def locale_copy(settings, tmp_path, redis_broker, monkeypatch):
-    """The catalogs copied to a temporary directory: tests publish there, never in the project's locale/."""
-    from rosetta import poutil, views
-
-    target = tmp_path / "locale"
-    shutil.copytree(LOCALE, target, ignore=shutil.ignore_patterns("*.lock", "README.md"))
-    settings.LOCALE_PATHS = [target]
-    # Rosetta also looks next to the settings package and every app: keep it to the copy.
-    original = poutil.find_pos
-
-    def copy_only(*args, **kwargs):
-        return [path for path in original(*args, **kwargs) if str(path).startswith(str(target))]
-
-    monkeypatch.setattr(poutil, "find_pos", copy_only)
-    monkeypatch.setattr(views, "find_pos", copy_only)
-    catalogs.catalogs_reload()
-    yield target
-    catalogs.catalogs_reload()
-
-
-def _field(po_path, msgid):
-    entry = polib.pofile(str(po_path)).find(msgid)
-    digest = hashlib.md5((entry.msgid + entry.msgstr + (entry.msgctxt or "")).encode()).hexdigest()  # noqa: S324
-    return f"m_{digest}"
-
-
-def _save(client, language, msgid, msgstr, po_path):
-    return client.post(f"/rosetta/files/project/{language}/0/", {_field(po_path, msgid): msgstr}, follow=True)
 
 
 def test_anonymous_visitors_reach_no_rosetta_page(client, locale_copy):
@@ -72,7 +37,7 @@ def test_a_persian_translator_cannot_save_arabic(client, locale_copy, translator
     po_path = locale_copy / "ar" / "LC_MESSAGES" / "django.po"
     before = po_path.read_bytes()
     client.force_login(translator_fa)
-    response = client.post("/rosetta/files/project/ar/0/", {_field(po_path, "Table of contents"): "Hijacked"})
+    response = client.post("/rosetta/files/project/ar/0/", {rosetta_field(po_path, "Table of contents"): "Hijacked"})
     assert response.status_code == 404
     assert po_path.read_bytes() == before
 
@@ -81,7 +46,7 @@ def test_a_save_is_published_compiled_and_used_at_once(client, locale_copy, tran
     po_path = locale_copy / "fa" / "LC_MESSAGES" / "django.po"
     version = catalogs.catalog_version()
     client.force_login(translator_fa)
-    response = _save(client, "fa", "Table of contents", "فهرست مطالب تازه", po_path)
+    response = rosetta_save(client, "fa", "Table of contents", "فهرست مطالب تازه", po_path)
     assert "Saved and published" in response.content.decode()
     assert catalogs.catalog_version() == version + 1
     assert polib.mofile(str(po_path.with_suffix(".mo"))).find("Table of contents").msgstr == "فهرست مطالب تازه"
@@ -113,7 +78,7 @@ def test_a_broken_placeholder_is_refused_with_a_message_and_nothing_changes(clie
     before, version = po_path.read_bytes(), catalogs.catalog_version()
     mo_before = po_path.with_suffix(".mo").read_bytes()
     client.force_login(translator_fa)
-    response = _save(client, "fa", msgid, "ترجمه بدون جای‌نگهدار %(oops)s", po_path)
+    response = rosetta_save(client, "fa", msgid, "ترجمه بدون جای‌نگهدار %(oops)s", po_path)
     assert "Your changes were not saved" in response.content.decode()
     assert po_path.read_bytes() == before and po_path.with_suffix(".mo").read_bytes() == mo_before
     assert catalogs.catalog_version() == version
@@ -128,7 +93,10 @@ def test_two_translators_saving_the_same_catalog_at_once_lose_nothing(locale_cop
     second = UserFactory(username="translator-fa-2")
     second.groups.add(Group.objects.get(name="translators-fa"))
     po_path = locale_copy / "fa" / "LC_MESSAGES" / "django.po"
-    first_field, second_field = _field(po_path, "Table of contents"), _field(po_path, "Facilitator manual")
+    first_field, second_field = (
+        rosetta_field(po_path, "Table of contents"),
+        rosetta_field(po_path, "Facilitator manual"),
+    )
     # Widen the window between reading and writing the catalog, as a slow disk or a big catalog would.
     real_save = polib.POFile.save
 
@@ -187,7 +155,7 @@ def test_markup_in_an_interface_translation_is_refused(client, locale_copy, tran
     msgid = "Not yet translated; shown in %(language)s."  # a {% blocktranslate %}: its output is not escaped
     before = po_path.read_bytes()
     client.force_login(translator_fa)
-    response = _save(client, "fa", msgid, f"ترجمه نشده؛ به %(language)s {hostile}", po_path)
+    response = rosetta_save(client, "fa", msgid, f"ترجمه نشده؛ به %(language)s {hostile}", po_path)
     assert "contains markup that the original does not have" in response.content.decode()
     assert po_path.read_bytes() == before
     with translation.override("fa"):
