@@ -102,22 +102,27 @@ def _edition_document(job, document):
         ),
         title=title,
         texts=edition_texts(edition),
-        report={
-            "fallback_languages": edition.fallback_languages,
-            "fallback_blocks": [
-                f"{module.slug}/{block.key}:{block.language}"
-                for module in edition.modules
-                for block in module.blocks
-                if block.is_fallback
-            ],
-            "stale_blocks": [
-                f"{module.slug}/{block.key}:{block.language}"
-                for module in edition.modules
-                for block in module.blocks
-                if block.is_stale
-            ],
-        },
+        report=edition_report(edition),
     )
+
+
+def edition_report(edition):
+    """Facts about the content for the job's report: which languages stood in, which blocks fell back or are stale."""
+    return {
+        "fallback_languages": edition.fallback_languages,
+        "fallback_blocks": [
+            f"{module.slug}/{block.key}:{block.language}"
+            for module in edition.modules
+            for block in module.blocks
+            if block.is_fallback
+        ],
+        "stale_blocks": [
+            f"{module.slug}/{block.key}:{block.language}"
+            for module in edition.modules
+            for block in module.blocks
+            if block.is_stale
+        ],
+    }
 
 
 def build_manual(job):

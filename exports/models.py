@@ -23,6 +23,8 @@ class ExportJob(models.Model):
         )
         RESOLVING = "resolving", _("Gathering the edition's content")
         LAYOUT = "layout", _("Laying out pages")
+        PARTS = "parts", _("Laying out the modules")
+        ASSEMBLING = "assembling", _("Joining the modules into one PDF")
         WRITING = "writing", _("Writing the PDF")
         STORED = "stored", _("Ready to download")
         FAILED = "failed", _("Failed")
@@ -73,6 +75,8 @@ class ExportJob(models.Model):
     page_count = models.PositiveIntegerField(_("pages"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
     report = models.JSONField(_("report"), default=dict, blank=True)
+    # A manual printed in parts: the fingerprint of each module's part, in order (RenderedPart).
+    parts = models.JSONField(_("parts"), default=list, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     requested_count = models.PositiveIntegerField(_("requests"), default=1)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -80,6 +84,8 @@ class ExportJob(models.Model):
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     render_seconds = models.FloatField(_("render time (s)"), null=True, blank=True)
+    # Last sign of life of a render in progress; a manual in parts moves it as each part lands.
+    touched_at = models.DateTimeField(_("last progress"), null=True, blank=True)
 
     class Meta:
         # Sort by creation time, not by the random UUID primary key.
@@ -114,3 +120,33 @@ class ExportJob(models.Model):
         if self.params.get("grayscale"):
             parts.append("grayscale")
         return "-".join(parts) + ".pdf"
+
+
+class RenderedPart(models.Model):
+    """One module laid out as a part of a manual, kept so an unchanged module is never laid out twice.
+
+    The fingerprint hashes the part's print HTML with the renderer's versions: any edition,
+    paper or language whose module prints the same shares it (exports/assembly.py).
+    """
+
+    fingerprint = models.CharField(_("fingerprint"), max_length=64, unique=True)
+    module = models.CharField(_("module"), max_length=120)
+    file = models.FileField(_("file"), max_length=200)
+    file_size = models.PositiveIntegerField(_("file size"))
+    page_count = models.PositiveIntegerField(_("pages"))
+    render_seconds = models.FloatField(_("render time (s)"))
+    warnings = models.JSONField(_("warnings"), default=list, blank=True)
+    refused_urls = models.JSONField(_("refused URLs"), default=list, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    used_at = models.DateTimeField(_("last used"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rendered part")
+        verbose_name_plural = _("rendered parts")
+
+    def __str__(self):
+        return f"{self.module} ({self.fingerprint[:8]}, {self.page_count} p.)"
+
+    @staticmethod
+    def storage_name(fingerprint):
+        return f"{settings.EXPORTS_STORAGE_DIR}/parts/{fingerprint[:2]}/{fingerprint}.pdf"

@@ -7,6 +7,7 @@ import logging
 import os
 import tempfile
 import time
+from contextlib import contextmanager
 from datetime import timedelta
 from functools import lru_cache
 
@@ -20,8 +21,8 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from curriculum.services import edition_resolve
 
-from . import documents, rendering
-from .models import ExportJob
+from . import assembly, documents, rendering
+from .models import ExportJob, RenderedPart
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
@@ -172,7 +173,7 @@ def _send_to_queue(job_id):
 
 
 def _set_stage(job_id, stage, progress):
-    ExportJob.objects.filter(pk=job_id).update(stage=stage, progress=progress)
+    ExportJob.objects.filter(pk=job_id).update(stage=stage, progress=progress, touched_at=timezone.now())
 
 
 def store_file(name, data):
@@ -242,13 +243,19 @@ def previous_done_job(job):
     )
 
 
-def export_job_render(*, job_id):
-    """Render a queued job's PDF and store it; the job row records every step and the outcome."""
+def export_job_render(*, job_id, dispatch=False):
+    """Render a queued job's PDF and store it; the job row records every step and the outcome.
+
+    A long manual is printed in parts (exports/assembly.py): with `dispatch` its missing parts
+    go to the queue for any worker to lay out and the last one to finish joins them; without,
+    this call does it all.
+    """
     claimed = ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.QUEUED).update(
         status=ExportJob.Status.RUNNING,
         stage=ExportJob.Stage.RESOLVING,
         progress=5,
         started_at=timezone.now(),
+        touched_at=timezone.now(),
         attempts=F("attempts") + 1,
     )
     if not claimed:
@@ -256,11 +263,11 @@ def export_job_render(*, job_id):
         return None
     job = ExportJob.objects.select_related("curriculum", "partner").get(pk=job_id)
     started = time.perf_counter()
-    try:
+    with _failures_settled(job):
+        if in_parts(job):
+            return _parts_start(job, dispatch=dispatch)
         source = documents.build(job)
-        problems = rendering.missing_glyphs(source.texts)
-        if problems:
-            raise MissingGlyphsError(problems)
+        _glyphs_check(source.texts)
         _set_stage(job.pk, ExportJob.Stage.LAYOUT, 15)
         result = rendering.html_to_pdf(
             source.html,
@@ -268,44 +275,242 @@ def export_job_render(*, job_id):
             stylesheets=source.stylesheets,
             on_stage=lambda stage, progress: _set_stage(job.pk, ExportJob.Stage.WRITING, progress),
         )
-        # The check above is stricter than the renderer; this catches what it cannot see.
-        notdef = [warning for warning in result.warnings if warning.startswith(".notdef glyph")]
-        if notdef:
-            raise ExportError(
-                _("The PDF was not made: the renderer would have printed empty boxes (%(detail)s).")
-                % {"detail": "; ".join(notdef[:5])}
-            )
+        _notdef_check(result.warnings)
         name = store_file(job.storage_name(), result.pdf)
+        report = {
+            **source.report,
+            "warnings": result.warnings,
+            "refused_urls": result.refused_urls,
+            "pdf_variant": rendering.DEFAULT_PDF_VARIANT,
+            "layout_seconds": round(result.layout_seconds, 3),
+            "write_seconds": round(result.write_seconds, 3),
+        }
+        _job_done(job, name=name, pdf=result.pdf, page_count=result.page_count, report=report, started=started)
+        return name
+
+
+@contextmanager
+def _failures_settled(job):
+    """Expected failures mark the job failed with their message and end there; others are marked too and go on up."""
+    try:
+        yield
     except ExportError as error:
         # Expected: the content cannot be printed as it is; the person who asked is told why.
-        logger.warning("export %s refused: %s", job_id, error)
+        logger.warning("export %s refused: %s", job.pk, error)
         export_job_fail(job_id=job.pk, message=str(error))
-        return None
     except Exception as error:
-        logger.exception("export %s failed", job_id)
+        logger.exception("export %s failed", job.pk)
         export_job_fail(job_id=job.pk, message=_failure_message(error))
         raise
-    report = {
-        **source.report,
-        "warnings": result.warnings,
-        "refused_urls": result.refused_urls,
-        "pdf_variant": rendering.DEFAULT_PDF_VARIANT,
-        "layout_seconds": round(result.layout_seconds, 3),
-        "write_seconds": round(result.write_seconds, 3),
-    }
+
+
+def _glyphs_check(texts):
+    problems = rendering.missing_glyphs(texts)
+    if problems:
+        raise MissingGlyphsError(problems)
+
+
+def _notdef_check(warnings):
+    # The glyph check is stricter than the renderer; this catches what it cannot see.
+    notdef = [warning for warning in warnings if warning.startswith(".notdef glyph")]
+    if notdef:
+        raise ExportError(
+            _("The PDF was not made: the renderer would have printed empty boxes (%(detail)s).")
+            % {"detail": "; ".join(notdef[:5])}
+        )
+
+
+def _job_done(job, *, name, pdf, page_count, report, started=None):
     ExportJob.objects.filter(pk=job.pk).update(
         status=ExportJob.Status.DONE,
         stage=ExportJob.Stage.STORED,
         progress=100,
         file=name,
-        file_size=len(result.pdf),
-        page_count=result.page_count,
+        file_size=len(pdf),
+        page_count=page_count,
         report=report,
         error="",
         finished_at=timezone.now(),
-        render_seconds=round(time.perf_counter() - started, 3),
+        render_seconds=round(
+            time.perf_counter() - started if started is not None else (timezone.now() - job.started_at).total_seconds(),
+            3,
+        ),
     )
+
+
+# --- Manuals in parts ----------------------------------------------------------------
+
+
+def in_parts(job):
+    """Whether the job is a manual long enough to be laid out module by module."""
+    return (
+        settings.PDF_PARTS_MIN_MODULES > 0
+        and job.kind == ExportJob.Kind.MANUAL
+        and len(job.module_versions) >= settings.PDF_PARTS_MIN_MODULES
+    )
+
+
+def _job_edition(job):
+    edition = edition_resolve(
+        curriculum=job.curriculum,
+        language=job.language,
+        partner=job.partner,
+        version_ids=job.module_versions,
+        edition_version_ids=job.edition_versions,
+    )
+    if not edition.modules:
+        raise EditionNotAvailable(_("This edition has nothing to print in this document."))
+    return edition
+
+
+def _part_sources(job, edition):
+    """(module, print HTML, fingerprint) of each part of the job's manual, in order."""
+    grayscale = bool(job.params.get("grayscale"))
+    sources = []
+    for module in edition.modules:
+        html = assembly.part_html(edition, module, profile=job.profile, grayscale=grayscale)
+        digest = hashlib.sha256(
+            json.dumps([html, _renderer_fingerprint(), rendering.DEFAULT_PDF_VARIANT]).encode()
+        ).hexdigest()
+        sources.append((module, html, digest))
+    return sources
+
+
+def _parts_start(job, *, dispatch):
+    """Check the whole manual's glyphs, record its parts, and lay out those no earlier render left behind."""
+    edition = _job_edition(job)
+    _glyphs_check(documents.edition_texts(edition))
+    sources = _part_sources(job, edition)
+    fingerprints = [fingerprint for _module, _html, fingerprint in sources]
+    ExportJob.objects.filter(pk=job.pk).update(
+        parts=fingerprints, stage=ExportJob.Stage.PARTS, progress=10, touched_at=timezone.now()
+    )
+    job.parts = fingerprints
+    missing = {fingerprint: html for _module, html, fingerprint in sources if not _part_stored(fingerprint)}
+    if dispatch and missing:
+        from .tasks import render_export_part
+
+        for fingerprint in missing:
+            render_export_part.apply_async(args=[str(job.pk), fingerprint], queue="pdf")
+        return None
+    for module, html, fingerprint in sources:
+        if fingerprint in missing:
+            _part_render(fingerprint=fingerprint, module=module, html=html)
+    return _parts_assemble(job, edition=edition)
+
+
+def _part_stored(fingerprint):
+    part = RenderedPart.objects.filter(fingerprint=fingerprint).first()
+    return part is not None and default_storage.exists(part.file.name)
+
+
+def _part_render(*, fingerprint, module, html):
+    """Lay out one module as a part and keep it under its fingerprint."""
+    started = time.perf_counter()
+    result = rendering.html_to_pdf(html, title=module.title)
+    _notdef_check(result.warnings)
+    name = store_file(RenderedPart.storage_name(fingerprint), result.pdf)
+    RenderedPart.objects.update_or_create(
+        fingerprint=fingerprint,
+        defaults={
+            "module": module.slug,
+            "file": name,
+            "file_size": len(result.pdf),
+            "page_count": result.page_count,
+            "render_seconds": round(time.perf_counter() - started, 3),
+            "warnings": result.warnings,
+            "refused_urls": result.refused_urls,
+        },
+    )
+
+
+def export_part_render(*, job_id, fingerprint):
+    """A worker's share of a manual in parts: lay out one part, and join the manual if it was the last one missing."""
+    job = (
+        ExportJob.objects.select_related("curriculum", "partner")
+        .filter(pk=job_id, status=ExportJob.Status.RUNNING, stage=ExportJob.Stage.PARTS)
+        .first()
+    )
+    if job is None or fingerprint not in job.parts:
+        logger.info("export %s does not wait for part %s any more", job_id, fingerprint[:8])
+        return None
+    with _failures_settled(job):
+        if not _part_stored(fingerprint):
+            edition = _job_edition(job)
+            source = next((source for source in _part_sources(job, edition) if source[2] == fingerprint), None)
+            if source is None:
+                # The renderer or the interface labels changed since the job began: begin again.
+                raise ExportError(_("The edition changed while its PDF was being made; please ask for it again."))
+            _part_render(fingerprint=fingerprint, module=source[0], html=source[1])
+        done = RenderedPart.objects.filter(fingerprint__in=job.parts).count()
+        total = len(set(job.parts))
+        _set_stage(job.pk, ExportJob.Stage.PARTS, 10 + int(75 * done / total))
+        if done < total:
+            return None
+        # Every part is there; the worker that wins this update joins them, the others stop.
+        if not ExportJob.objects.filter(pk=job.pk, status=ExportJob.Status.RUNNING, stage=ExportJob.Stage.PARTS).update(
+            stage=ExportJob.Stage.ASSEMBLING, progress=88, touched_at=timezone.now()
+        ):
+            return None
+        return _parts_assemble(job, edition=_job_edition(job))
+
+
+def _parts_assemble(job, *, edition):
+    """Lay out the front matter and the running layer, join everything and store the manual."""
+    _set_stage(job.pk, ExportJob.Stage.ASSEMBLING, 88)
+    started = time.perf_counter()
+    parts_by_fingerprint = {part.fingerprint: part for part in RenderedPart.objects.filter(fingerprint__in=job.parts)}
+    parts = [parts_by_fingerprint[fingerprint] for fingerprint in job.parts]
+    RenderedPart.objects.filter(fingerprint__in=job.parts).update(used_at=timezone.now())
+    grayscale = bool(job.params.get("grayscale"))
+    generated_at = timezone.now()
+    front, starts = assembly.front_render(
+        edition,
+        part_pages=[part.page_count for part in parts],
+        profile=job.profile,
+        grayscale=grayscale,
+        generated_at=generated_at,
+    )
+    running, plan = assembly.running_render(
+        edition,
+        front_pages=front.page_count,
+        modules_pages=[(module, part.page_count) for module, part in zip(edition.modules, parts, strict=True)],
+        profile=job.profile,
+        generated_at=generated_at,
+    )
+    _notdef_check(front.warnings + running.warnings)
+    part_pdfs = []
+    for part in parts:
+        with default_storage.open(part.file.name, "rb") as part_file:
+            part_pdfs.append(part_file.read())
+    pdf = assembly.assemble(front=front.pdf, parts=part_pdfs, running=running.pdf, plan=plan)
+    name = store_file(job.storage_name(), pdf)
+    fresh = [part for part in parts if job.started_at and part.created_at >= job.started_at]
+    report = {
+        **documents.edition_report(edition),
+        "warnings": [warning for part in parts for warning in part.warnings] + front.warnings + running.warnings,
+        "refused_urls": [url for part in parts for url in part.refused_urls]
+        + front.refused_urls
+        + running.refused_urls,
+        "pdf_variant": rendering.DEFAULT_PDF_VARIANT,
+        "parts": len(parts),
+        "parts_rendered": len(fresh),
+        "parts_reused": len(parts) - len(fresh),
+        "parts_seconds": round(sum(part.render_seconds for part in fresh), 3),
+        "module_starts": dict(zip((module.slug for module in edition.modules), starts, strict=True)),
+        "assemble_seconds": round(time.perf_counter() - started, 3),
+    }
+    _job_done(job, name=name, pdf=pdf, page_count=len(plan), report=report)
     return name
+
+
+def parts_prune(*, unused_since):
+    """Forget parts no render has used since then (their modules changed or their editions are gone)."""
+    stale = RenderedPart.objects.filter(used_at__lt=unused_since)
+    for name in stale.values_list("file", flat=True):
+        if default_storage.exists(name):
+            default_storage.delete(name)
+    return stale.delete()[0]
 
 
 def export_job_fail(*, job_id, message):
@@ -326,7 +531,9 @@ def export_jobs_recover(*, now=None):
     _partial_files_remove(older_than=now - timedelta(seconds=settings.PDF_TIME_LIMIT + 30))
     # A running job older than the hard time limit lost its worker (killed, out of memory).
     dead_before = now - timedelta(seconds=settings.PDF_TIME_LIMIT + 30)
-    dead = ExportJob.objects.filter(status=ExportJob.Status.RUNNING, started_at__lt=dead_before)
+    dead = ExportJob.objects.filter(status=ExportJob.Status.RUNNING, started_at__lt=dead_before).exclude(
+        touched_at__gte=dead_before
+    )
     retried = dead.filter(attempts__lt=MAX_ATTEMPTS).update(
         status=ExportJob.Status.QUEUED, stage=ExportJob.Stage.WAITING, progress=0, enqueued_at=None
     )
@@ -336,7 +543,8 @@ def export_jobs_recover(*, now=None):
         error=_("The renderer stopped several times on this edition; the secretariat has been told."),
         finished_at=now,
     )
-    return {"resent": resent, "retried": retried, "failed": failed}
+    pruned = parts_prune(unused_since=now - timedelta(days=settings.PDF_PARTS_KEEP_DAYS))
+    return {"resent": resent, "retried": retried, "failed": failed, "parts_pruned": pruned}
 
 
 def export_job_lost(*, job_id, reason):

@@ -17,7 +17,22 @@ from . import services
 def render_export(job_id):
     """Render one export job's PDF."""
     try:
-        services.export_job_render(job_id=job_id)
+        services.export_job_render(job_id=job_id, dispatch=True)
+    except SoftTimeLimitExceeded:
+        services.export_job_fail(job_id=job_id, message=_("Rendering took longer than the time limit."))
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=False,
+    soft_time_limit=settings.PDF_SOFT_TIME_LIMIT,
+    time_limit=settings.PDF_TIME_LIMIT,
+    ignore_result=True,
+)
+def render_export_part(job_id, fingerprint):
+    """Lay out one module of a manual printed in parts; the last part to land joins the manual."""
+    try:
+        services.export_part_render(job_id=job_id, fingerprint=fingerprint)
     except SoftTimeLimitExceeded:
         services.export_job_fail(job_id=job_id, message=_("Rendering took longer than the time limit."))
 
@@ -31,7 +46,7 @@ def recover_exports():
 @signals.task_failure.connect
 def settle_lost_render(sender=None, task_id=None, exception=None, args=None, **kwargs):
     """Runs in the worker's main process when a render's child process died or hit the hard time limit."""
-    if getattr(sender, "name", None) != render_export.name or not args:
+    if getattr(sender, "name", None) not in {render_export.name, render_export_part.name} or not args:
         return
     if isinstance(exception, (WorkerLostError, TimeLimitExceeded)):
         services.export_job_lost(job_id=args[0], reason=type(exception).__name__)

@@ -174,7 +174,10 @@ CELERY_WORKER_MAX_TASKS_PER_CHILD = int(os.environ.get("CELERY_MAX_TASKS_PER_CHI
 # Above the longest render, or Redis redelivers a running task to a second worker.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": PDF_TIME_LIMIT * 4, "socket_connect_timeout": 3}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_TASK_ROUTES = {"exports.tasks.render_export": {"queue": "pdf"}}
+CELERY_TASK_ROUTES = {
+    "exports.tasks.render_export": {"queue": "pdf"},
+    "exports.tasks.render_export_part": {"queue": "pdf"},
+}
 CELERY_BEAT_SCHEDULE = {
     "recover-exports": {"task": "exports.tasks.recover_exports", "schedule": 60.0},
     "notify-subscribers": {"task": "downloads.tasks.notify_all_subscribers", "schedule": 600.0},
@@ -187,6 +190,11 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 
 # --- Exports -----------------------------------------------------------------------
 EXPORTS_STORAGE_DIR = "exports"
+# Manuals of at least this many modules are laid out module by module, in parallel on the
+# workers, and joined (exports/assembly.py); 0 lays every manual out whole.
+PDF_PARTS_MIN_MODULES = int(os.environ.get("PDF_PARTS_MIN_MODULES", "2"))
+# A module's laid-out part no render used for this long is deleted.
+PDF_PARTS_KEEP_DAYS = int(os.environ.get("PDF_PARTS_KEEP_DAYS", "30"))
 # A job queued this long ago and not started is sent to the queue again.
 EXPORT_REQUEUE_AFTER_SECONDS = int(os.environ.get("EXPORT_REQUEUE_AFTER_SECONDS", "120"))
 

@@ -1,0 +1,196 @@
+"""A manual printed in parts: the joined PDF reads page for page like one laid out whole, and an edit lays out only its module."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+from pypdf import PdfReader
+
+from curriculum.services import (
+    adaptation_override,
+    edition_get_or_create,
+    edition_publish,
+    edition_resolve,
+    module_publish,
+)
+from exports import rendering, services
+from exports.models import ExportJob, RenderedPart
+from tests.conftest import wait_for
+from tests.factories import BlockFactory, CurriculumFactory, ModuleFactory
+from tests.pdf import pdf_info, pdf_text
+
+from .test_print_profiles import qpdf_check
+
+pytestmark = pytest.mark.django_db
+# The A4 page between its running header and its footer (points, from the top).
+BODY = (0, 62, 595, 718)
+FOOTER = (0, 790, 595, 52)
+
+
+@pytest.fixture
+def six_modules():
+    """A manual of six modules in English and Arabic, long enough for some modules to take two pages."""
+    curriculum = CurriculumFactory(slug="six", title_en="Six Sessions", title_ar="ست جلسات", is_published=True)
+    for number in range(6):
+        module = ModuleFactory(
+            curriculum=curriculum,
+            slug=f"session-{number}",
+            position=number,
+            title_en=f"Session {number}: Speaking up",
+            title_ar=f"الجلسة {number}: رفع الصوت",
+        )
+        for key in range(2 + number % 3):
+            BlockFactory(
+                module=module,
+                key=f"b{key}",
+                position=key,
+                title_en=f"Step {key}",
+                body_en=f"Module {number} step {key}. " + "Women lead when they speak and listen together. " * 30,
+                body_ar=f"الوحدة {number} الخطوة {key}. " + "تقود النساء حين يتكلمن ويصغين معاً. " * 30,
+            )
+        module_publish(module=module)
+    return curriculum
+
+
+def _render(curriculum, language="en", partner=None):
+    job = services.export_request(curriculum=curriculum, language=language, partner=partner, enqueue=False)
+    services.export_job_render(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == ExportJob.Status.DONE, job.error
+    return job, default_storage.path(job.file.name)
+
+
+def _pages(path, crop):
+    count = int(pdf_info(path)["Pages"])
+    return [pdf_text(path, first=page, last=page, crop=crop).split() for page in range(1, count + 1)]
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_a_manual_in_parts_prints_page_for_page_like_the_manual_laid_out_whole(six_modules, language, tmp_path):
+    job, path = _render(six_modules, language)
+    assert job.report["parts"] == 6 and job.report["parts_rendered"] == 6
+    whole = tmp_path / "whole.pdf"
+    edition = edition_resolve(curriculum=six_modules, language=language)
+    whole.write_bytes(rendering.html_to_pdf(rendering.edition_html(edition), title=edition.title).pdf)
+
+    parts_pages, whole_pages = _pages(path, BODY), _pages(whole, BODY)
+    assert len(parts_pages) == len(whole_pages) > 8  # some of the six modules run over a page
+    # Same words on the same pages; the contents' page numbers included.
+    assert parts_pages == whole_pages
+    qpdf_check(path)
+    info = pdf_info(path)
+    assert info["Tagged"] == "yes" and info["Title"] == edition.title
+
+
+def test_the_contents_the_footers_and_the_bookmarks_agree_on_every_page(six_modules):
+    job, path = _render(six_modules)
+    starts = job.report["module_starts"]
+    pages = _pages(path, BODY)
+    for number in range(6):
+        # The page the contents give is the page whose first line is the module's title.
+        assert pages[starts[f"session-{number}"] - 1][:2] == ["Session", f"{number}:"]
+    contents = " ".join(pages[1])
+    for slug, page in starts.items():
+        assert re.search(rf"Session {slug[-1]}: Speaking up \.*\s*{page}\b", contents)
+
+    footers = _pages(path, FOOTER)
+    edition_code = f"edition {edition_resolve(curriculum=six_modules, language='en').content_digest()[:8]}"
+    for index, footer in enumerate(footers):
+        line = " ".join(footer)
+        assert edition_code in line and "printed" in line
+        # Every page but the cover ends its footer with its number, counted across the whole manual.
+        assert (footer[-1] == str(index + 1)) == (index > 0), (index, line)
+
+    reader = PdfReader(path)
+    bookmarks = {
+        item.title: reader.get_destination_page_number(item) + 1
+        for item in reader.outline
+        if not isinstance(item, list)
+    }
+    for number in range(6):
+        assert bookmarks[f"Session {number}: Speaking up"] == starts[f"session-{number}"]
+    # The contents' entries are links to the module's first page.
+    links = [annotation.get_object() for annotation in reader.pages[1]["/Annots"]]
+    targets = {
+        str(link["/Dest"]): reader.get_destination_page_number(reader.named_destinations[str(link["/Dest"])]) + 1
+        for link in links
+    }
+    assert targets == {f"module-{slug}": page for slug, page in starts.items()}
+    # Header on the module pages, none on the cover and the contents.
+    headers = _pages(path, (0, 0, 595, 60))
+    assert headers[0] == [] and headers[1] == []
+    assert headers[starts["session-3"] - 1][:3] == ["Session", "3:", "Speaking"]
+
+
+def test_the_joined_structure_tree_covers_every_page_once(six_modules):
+    _job, path = _render(six_modules, "ar")
+    reader = PdfReader(path)
+    root = reader.trailer["/Root"]
+    tree = root["/StructTreeRoot"]
+    numbers = tree["/ParentTree"]["/Nums"]
+    keys = [numbers[index] for index in range(0, len(numbers), 2)]
+    page_keys = [page["/StructParents"] for page in reader.pages]
+    assert len(set(page_keys)) == len(page_keys) and set(page_keys) <= set(keys)
+    assert tree["/ParentTreeNextKey"] > max(keys)
+    document = list.__getitem__(tree["/K"], 0)  # the reference, not the resolved element
+    assert document.get_object()["/S"] == "/Document"
+    # Every part's elements hang under the one Document element.
+    parents = {kid.get_object().raw_get("/P").idnum for kid in document.get_object()["/K"]}
+    assert parents == {document.idnum} and len(document.get_object()["/K"]) > 6
+    assert root["/Lang"] == "ar" and root["/MarkInfo"]["/Marked"]
+
+
+def test_an_edit_lays_out_only_its_module_again_and_partners_share_unchanged_modules(six_modules, partner):
+    first, _path = _render(six_modules)
+    block = six_modules.modules.get(slug="session-4").blocks.get(key="b0")
+    block.body_en = "A new opening: the circle speaks first."
+    block.save()
+    with transaction.atomic():
+        module_publish(module=block.module)
+    second, path = _render(six_modules)
+    assert second.pk != first.pk
+    assert (second.report["parts_rendered"], second.report["parts_reused"]) == (1, 5)
+    assert "the circle speaks first" in pdf_text(path)
+
+    # A partner that adapted one module shares the core's other five parts.
+    module = six_modules.modules.get(slug="session-1")
+    edition = edition_get_or_create(curriculum=six_modules, partner=partner)
+    adaptation_override(edition=edition, module=module, block_key="b1", title={}, body={"en": "Our own step."})
+    edition_publish(edition=edition)
+    adapted, adapted_path = _render(six_modules, partner=partner)
+    assert (adapted.report["parts_rendered"], adapted.report["parts_reused"]) == (1, 5)
+    assert "Our own step." in pdf_text(adapted_path) and "Tamkeen" in pdf_text(adapted_path, first=3, last=3)
+    assert RenderedPart.objects.count() == 8
+
+
+def test_parts_no_render_used_for_a_month_are_deleted_with_their_files(six_modules):
+    _render(six_modules)
+    old = RenderedPart.objects.order_by("pk").first()
+    RenderedPart.objects.filter(pk=old.pk).update(used_at=timezone.now() - timedelta(days=31))
+    assert services.export_jobs_recover()["parts_pruned"] == 1
+    assert not default_storage.exists(old.file.name)
+    assert RenderedPart.objects.count() == 5
+
+
+def test_a_short_manual_or_one_module_is_laid_out_whole(six_modules, settings):
+    settings.PDF_PARTS_MIN_MODULES = 7
+    job, _path = _render(six_modules)
+    assert "parts" not in job.report and not RenderedPart.objects.exists()
+    module_job = services.export_request(
+        curriculum=six_modules, language="en", kind=ExportJob.Kind.MODULE, params={"module": "session-2"}, enqueue=False
+    )
+    assert not services.in_parts(module_job)
+
+
+@pytest.mark.integration
+@pytest.mark.django_db(transaction=True)
+def test_workers_lay_out_the_parts_and_the_last_one_joins_them(six_modules, pdf_worker):
+    job = services.export_request(curriculum=six_modules, language="ar")
+    job = wait_for(lambda: ExportJob.objects.filter(pk=job.pk, status__in=["done", "failed"]).first(), timeout=120)
+    assert job.status == ExportJob.Status.DONE, job.error or pdf_worker.log()[-3000:]
+    assert job.report["parts_rendered"] == 6
+    assert pdf_worker.log().count("Task exports.tasks.render_export_part[") >= 6
+    assert int(pdf_info(default_storage.path(job.file.name))["Pages"]) == job.page_count
