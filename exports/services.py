@@ -351,23 +351,40 @@ def in_parts(job):
 
 
 def _job_edition(job):
-    edition = edition_resolve(
-        curriculum=job.curriculum,
-        language=job.language,
-        partner=job.partner,
-        version_ids=job.module_versions,
-        edition_version_ids=job.edition_versions,
+    """The edition the job pinned, resolved once per process and attempt: a worker lays out many of its parts."""
+    edition = _pinned_edition(
+        job.pk,
+        job.attempts,
+        job.curriculum,
+        job.partner,
+        job.language,
+        tuple(job.module_versions),
+        tuple(job.edition_versions),
     )
     if not edition.modules:
         raise EditionNotAvailable(_("This edition has nothing to print in this document."))
     return edition
 
 
-def _part_sources(job, edition):
-    """(module, print HTML, fingerprint) of each part of the job's manual, in order."""
+@lru_cache(maxsize=4)
+def _pinned_edition(job_id, attempt, curriculum, partner, language, module_versions, edition_versions):
+    # Pinned versions never change, so the cache cannot serve stale content; the key keeps jobs apart.
+    return edition_resolve(
+        curriculum=curriculum,
+        language=language,
+        partner=partner,
+        version_ids=list(module_versions),
+        edition_version_ids=list(edition_versions),
+    )
+
+
+def _part_sources(job, edition, only=None):
+    """(module, print HTML, fingerprint) of each part of the job's manual, in order (or of the part `only`)."""
     grayscale = bool(job.params.get("grayscale"))
     sources = []
-    for module in edition.modules:
+    for index, module in enumerate(edition.modules):
+        if only is not None and index != only:
+            continue
         html = assembly.part_html(edition, module, profile=job.profile, grayscale=grayscale)
         digest = hashlib.sha256(
             json.dumps([html, _renderer_fingerprint(), rendering.DEFAULT_PDF_VARIANT]).encode()
@@ -386,17 +403,17 @@ def _parts_start(job, *, dispatch):
         parts=fingerprints, stage=ExportJob.Stage.PARTS, progress=10, touched_at=timezone.now()
     )
     job.parts = fingerprints
-    missing = {fingerprint: html for _module, html, fingerprint in sources if not _part_stored(fingerprint)}
-    if dispatch and missing:
+    missing = [source for source in sources if not _part_stored(source[2])]
+    if dispatch and len(missing) > 1:
         from .tasks import render_export_part
 
-        for fingerprint in missing:
+        # The other workers take the rest of the parts; this one lays out the first itself.
+        for _module, _html, fingerprint in missing[1:]:
             render_export_part.apply_async(args=[str(job.pk), fingerprint], queue="pdf")
-        return None
-    for module, html, fingerprint in sources:
-        if fingerprint in missing:
-            _part_render(fingerprint=fingerprint, module=module, html=html)
-    return _parts_assemble(job, edition=edition)
+        missing = missing[:1]
+    for module, html, fingerprint in missing:
+        _part_render(fingerprint=fingerprint, module=module, html=html)
+    return _parts_assemble_when_complete(job)
 
 
 def _part_stored(fingerprint):
@@ -437,22 +454,26 @@ def export_part_render(*, job_id, fingerprint):
     with _failures_settled(job):
         if not _part_stored(fingerprint):
             edition = _job_edition(job)
-            source = next((source for source in _part_sources(job, edition) if source[2] == fingerprint), None)
-            if source is None:
+            sources = _part_sources(job, edition, only=job.parts.index(fingerprint))
+            if not sources or sources[0][2] != fingerprint:
                 # The renderer or the interface labels changed since the job began: begin again.
                 raise ExportError(_("The edition changed while its PDF was being made; please ask for it again."))
-            _part_render(fingerprint=fingerprint, module=source[0], html=source[1])
-        done = RenderedPart.objects.filter(fingerprint__in=job.parts).count()
-        total = len(set(job.parts))
-        _set_stage(job.pk, ExportJob.Stage.PARTS, 10 + int(75 * done / total))
-        if done < total:
-            return None
-        # Every part is there; the worker that wins this update joins them, the others stop.
-        if not ExportJob.objects.filter(pk=job.pk, status=ExportJob.Status.RUNNING, stage=ExportJob.Stage.PARTS).update(
-            stage=ExportJob.Stage.ASSEMBLING, progress=88, touched_at=timezone.now()
-        ):
-            return None
-        return _parts_assemble(job, edition=_job_edition(job))
+            _part_render(fingerprint=fingerprint, module=sources[0][0], html=sources[0][1])
+        return _parts_assemble_when_complete(job)
+
+
+def _parts_assemble_when_complete(job):
+    """Join the manual if every part is there; of the workers that see it complete, one wins the join."""
+    done = RenderedPart.objects.filter(fingerprint__in=job.parts).count()
+    total = len(set(job.parts))
+    _set_stage(job.pk, ExportJob.Stage.PARTS, 10 + int(75 * done / total))
+    if done < total:
+        return None
+    if not ExportJob.objects.filter(pk=job.pk, status=ExportJob.Status.RUNNING, stage=ExportJob.Stage.PARTS).update(
+        stage=ExportJob.Stage.ASSEMBLING, progress=88, touched_at=timezone.now()
+    ):
+        return None
+    return _parts_assemble(job, edition=_job_edition(job))
 
 
 def _parts_assemble(job, *, edition):

@@ -1,0 +1,237 @@
+"""The pipeline's speed goals, measured with real Celery workers on Redis, side by side in one run.
+
+    .venv/bin/python bench/parallel_render.py [--language en] [--long-copies 8] [--renders 50]
+
+For the demo manual and for a long manual (the demo's modules repeated `--long-copies`
+times, about 300 pages), prints: plain WeasyPrint on the whole manual's HTML; our pipeline
+cold (every module part laid out) with one worker process and with two; the time after a
+one-block edit; serving the unchanged edition again; the workers' peak memory; PDF size per
+page. Then renders the demo manual `--renders` times in one worker process (no recycling)
+and prints its memory along the way.
+
+Runs on a throw-away SQLite database and media directory; Redis from REDIS_URL (default
+127.0.0.1:6379, database 14, flushed). Needs `redis-server` running.
+"""
+
+import argparse
+import copy
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from demo_setup import demo_setup
+
+ROOT = Path(__file__).resolve().parent.parent
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/14")
+WORK, CURRICULUM = demo_setup("cc-parallel-")
+
+import redis  # noqa: E402
+import weasyprint  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.core.files.storage import default_storage  # noqa: E402
+from django.db import transaction  # noqa: E402
+
+from curriculum.models import Block, Curriculum  # noqa: E402
+from curriculum.services import curriculum_export, curriculum_import, edition_resolve, module_publish  # noqa: E402
+from exports import rendering, services  # noqa: E402
+from exports.models import ExportJob, RenderedPart  # noqa: E402
+
+
+class Worker:
+    """A `celery worker` process with `concurrency` pool processes on the pdf queue."""
+
+    def __init__(self, concurrency, max_tasks_per_child=20):
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings.dev",
+            "CELERY_MAX_TASKS_PER_CHILD": str(max_tasks_per_child),
+            "LOG_LEVEL": "WARNING",
+        }
+        self.log = Path(WORK) / f"worker-{concurrency}-{time.monotonic_ns()}.log"
+        command = [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", "pdf,default"]
+        command += ["--concurrency", str(concurrency), "--pool", "prefork", "--without-gossip", "--without-mingle"]
+        command += ["-n", f"bench-{concurrency}-{os.getpid()}@%h", "--loglevel", "INFO"]
+        with open(self.log, "wb") as log:
+            self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 60
+        while "ready." not in self.log.read_text(errors="replace"):
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"the worker did not start:\n{self.log.read_text()[-2000:]}")
+            time.sleep(0.2)
+
+    def children(self):
+        out = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True).stdout
+        return [int(pid) for pid in out.split()]
+
+    def memory_mb(self, field):
+        """The largest `field` (VmRSS now, VmHWM peak) among the pool processes, in MB."""
+        values = [0]
+        for pid in self.children():
+            try:
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                    if line.startswith(field + ":"):
+                        values.append(int(line.split()[1]) / 1024)
+            except FileNotFoundError:
+                pass
+        return max(values)
+
+    def stop(self):
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def forget_renders():
+    """A cold start: no finished job, no kept part."""
+    for name in list(ExportJob.objects.exclude(file="").values_list("file", flat=True)) + list(
+        RenderedPart.objects.values_list("file", flat=True)
+    ):
+        if default_storage.exists(name):
+            default_storage.delete(name)
+    ExportJob.objects.all().delete()
+    RenderedPart.objects.all().delete()
+
+
+def render(curriculum, language):
+    """Ask for the manual as the web does (queued) and wait for it: seconds and the finished job."""
+    started = time.perf_counter()
+    job = services.export_request(curriculum=curriculum, language=language)
+    while True:
+        job.refresh_from_db()
+        if job.is_finished:
+            break
+        time.sleep(0.02)
+    seconds = time.perf_counter() - started
+    if job.status != ExportJob.Status.DONE:
+        raise SystemExit(f"render failed: {job.error}")
+    return seconds, job
+
+
+def one_block_edit(curriculum, language, number):
+    """Change one block of a middle module and publish that module, as an editor would."""
+    modules = list(curriculum.modules.order_by("position"))
+    block = Block.objects.filter(module=modules[len(modules) // 2]).order_by("position").first()
+    field = f"body_{language}"
+    setattr(block, field, (getattr(block, field) or block.body_en) + f" Edit {number}.")
+    block.save()
+    with transaction.atomic():
+        module_publish(module=block.module)
+
+
+def long_manual(copies):
+    """The demo's modules `copies` times over, as a curriculum of its own."""
+    data = curriculum_export(curriculum=CURRICULUM)
+    modules = []
+    for copy_number in range(copies):
+        for module in data["modules"]:
+            repeated = copy.deepcopy(module)
+            repeated["slug"] = f"{module['slug']}-{copy_number}"
+            modules.append(repeated)
+    data = {**data, "slug": "long-manual", "modules": modules}
+    curriculum_import(data=data)
+    return Curriculum.objects.get(slug="long-manual")
+
+
+def plain_weasyprint(curriculum, language):
+    edition = edition_resolve(curriculum=curriculum, language=language)
+    html = rendering.edition_html(edition)
+    base_url = rendering.static_dirs()[0].resolve().as_uri() + "/"
+    started = time.perf_counter()
+    pdf = weasyprint.HTML(string=html, base_url=base_url).write_pdf()
+    plain = time.perf_counter() - started
+    started = time.perf_counter()
+    weasyprint.HTML(string=html, base_url=base_url).write_pdf(pdf_variant=rendering.DEFAULT_PDF_VARIANT)
+    return plain, time.perf_counter() - started, len(pdf)
+
+
+def measure(name, curriculum, language, edits):
+    plain, plain_tagged, plain_size = plain_weasyprint(curriculum, language)
+    figures = {}
+    for concurrency in (1, 2):
+        forget_renders()
+        worker = Worker(concurrency)
+        try:
+            figures[f"cold{concurrency}"], job = render(curriculum, language)
+            figures[f"breakdown{concurrency}"] = (job.report["parts_seconds"], job.report["assemble_seconds"])
+            edit_times = []
+            for number in range(edits):
+                one_block_edit(curriculum, language, f"{concurrency}-{number}")
+                seconds, edited = render(curriculum, language)
+                edit_times.append(seconds)
+                assert edited.report["parts_rendered"] == 1, edited.report
+            figures[f"edit{concurrency}"] = statistics.median(edit_times)
+            figures[f"peak{concurrency}"] = worker.memory_mb("VmHWM")
+        finally:
+            worker.stop()
+    served = []
+    for _ in range(20):
+        started = time.perf_counter()
+        again = services.export_request(curriculum=curriculum, language=language)
+        with default_storage.open(again.file.name, "rb") as handle:
+            handle.read()
+        served.append(time.perf_counter() - started)
+    serve = statistics.median(served)
+    pages = edited.page_count
+    print(f"\n{name} ({language}): {pages} pages, {len(edited.parts)} module parts")
+    print(f"  {'plain WeasyPrint, whole manual':42} {plain:8.2f} s   1.00x")
+    print(f"  {'plain WeasyPrint, whole manual, tagged':42} {plain_tagged:8.2f} s   {plain_tagged / plain:.2f}x")
+    for concurrency in (1, 2):
+        cold = figures[f"cold{concurrency}"]
+        print(f"  {f'pipeline cold, {concurrency} worker process(es)':42} {cold:8.2f} s   {cold / plain:.2f}x")
+    parts_seconds, assemble_seconds = figures["breakdown1"]
+    print(f"  {'  of which (1 worker): parts laid out, joined':42} {parts_seconds:8.2f} s + {assemble_seconds:.2f} s")
+    for concurrency in (1, 2):
+        edit = figures[f"edit{concurrency}"]
+        print(
+            f"  {f'after a one-block edit, {concurrency} worker(s) (median {edits})':42} {edit:8.2f} s   {edit / plain:.2f}x"
+        )
+    print(
+        f"  {'unchanged edition served again':42} {serve * 1000:8.1f} ms  {figures['cold1'] / serve:.0f}x faster than cold"
+    )
+    print(f"  {'peak memory of a worker process':42} {max(figures['peak1'], figures['peak2']):8.0f} MB")
+    print(f"  {'PDF size per page, pipeline (tagged)':42} {edited.file_size / 1024 / pages:8.1f} KB")
+    print(f"  {'PDF size per page, plain (untagged)':42} {plain_size / 1024 / pages:8.1f} KB")
+
+
+def memory_over_renders(curriculum, language, renders):
+    """One pool process, never recycled, renders the manual again and again: does its memory grow?"""
+    worker = Worker(1, max_tasks_per_child=0)
+    samples = {}
+    try:
+        for number in range(1, renders + 1):
+            forget_renders()
+            render(curriculum, language)
+            if number in {1, 5, 10, 25, renders}:
+                samples[number] = worker.memory_mb("VmRSS")
+    finally:
+        worker.stop()
+    print(f"\nMemory of one worker process over {renders} cold renders of the demo manual (no recycling):")
+    print("  " + "   ".join(f"after {number}: {mb:.0f} MB" for number, mb in samples.items()))
+    first = samples[min(samples)]
+    print(f"  growth from render 1 to {renders}: {samples[renders] - first:+.0f} MB")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--language", default="en")
+    parser.add_argument("--long-copies", type=int, default=8)
+    parser.add_argument("--edits", type=int, default=3)
+    parser.add_argument("--renders", type=int, default=50)
+    args = parser.parse_args()
+    redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()
+    print(f"WeasyPrint {weasyprint.__version__}, {os.cpu_count()} CPUs, work dir {WORK}")
+    measure("Demo manual", CURRICULUM, args.language, args.edits)
+    if args.long_copies:
+        measure("Long manual", long_manual(args.long_copies), args.language, args.edits)
+    if args.renders:
+        memory_over_renders(CURRICULUM, args.language, args.renders)
+
+
+if __name__ == "__main__":
+    main()
