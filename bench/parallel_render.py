@@ -133,7 +133,7 @@ def long_manual(copies):
             repeated = copy.deepcopy(module)
             repeated["slug"] = f"{module['slug']}-{copy_number}"
             modules.append(repeated)
-    data = {**data, "slug": "long-manual", "modules": modules}
+    data = {**data, "slug": "long-manual", "modules": modules, "editions": []}
     curriculum_import(data=data)
     return Curriculum.objects.get(slug="long-manual")
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import ExportJob
+from .models import ExportJob, RenderedPart
 
 
 @admin.register(ExportJob)
@@ -18,6 +18,16 @@ class ExportJobAdmin(admin.ModelAdmin):
     )
     list_filter = ("status", "language", "profile")
     readonly_fields = [field.name for field in ExportJob._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(RenderedPart)
+class RenderedPartAdmin(admin.ModelAdmin):
+    list_display = ("module", "page_count", "file_size", "render_seconds", "created_at", "used_at")
+    search_fields = ("module", "fingerprint")
+    readonly_fields = [field.name for field in RenderedPart._meta.fields]
 
     def has_add_permission(self, request):
         return False
