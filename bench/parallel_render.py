@@ -201,7 +201,7 @@ def measure(name, curriculum, language, edits):
 
 def memory_over_renders(curriculum, language, renders):
     """One pool process, never recycled, renders the manual again and again: does its memory grow?"""
-    worker = Worker(1, max_tasks_per_child=0)
+    worker = Worker(1, max_tasks_per_child=100_000)
     samples = {}
     try:
         for number in range(1, renders + 1):

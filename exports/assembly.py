@@ -189,22 +189,20 @@ def _copy(manual, source, value):
 def _running_stamp(manual, running, plan):
     """Stamp the running layer's pieces on each page of the manual, marked as a pagination artifact.
 
-    The layer's first page is the edition line, then a page per module header; its last page
-    holds every page number, drawn one after the other: each drawing is cut out on its own.
+    The layer's first page is the edition line; its second holds every module's header and
+    its third every page number, each drawn one after the other and cut out on its own.
     """
     edition_line = manual.copy_foreign(Page(running.pages[0]).as_form_xobject())
-    headers = [manual.copy_foreign(Page(page).as_form_xobject()) for page in running.pages[1:-1]]
-    numbers = _drawings_cut(manual, running, running.pages[-1])
+    headers = _drawings_cut(manual, running, running.pages[1])
+    numbers = _drawings_cut(manual, running, running.pages[2])
     if len(plan) != len(manual.pages) or len(numbers) != len(plan) - 1:
         raise ValueError(
             f"running layer for {len(plan)} pages and {len(numbers)} numbers, manual of {len(manual.pages)}"
         )
     for page, (header, number) in zip(manual.pages, plan, strict=True):
-        pieces = (
-            [edition_line]
-            + ([headers[header]] if header is not None else [])
-            + ([numbers[number]] if number is not None else [])
-        )
+        pieces = [edition_line]
+        pieces += [headers[header]] if header is not None else []
+        pieces += [numbers[number]] if number is not None else []
         names = [Page(page).add_resource(piece, Name.XObject, prefix="Running") for piece in pieces]
         # The page's own drawing is closed in q/Q so its graphics state cannot shift the margins.
         page.contents_add(manual.make_stream(b"q\n"), prepend=True)
@@ -212,35 +210,50 @@ def _running_stamp(manual, running, plan):
         page.contents_add(manual.make_stream(b"Q\n/Artifact <</Type /Pagination>> BDC " + drawing + b" EMC\n"))
 
 
+MARKED_CONTENT = {"BDC", "BMC"}
+
+
 def _drawings_cut(manual, running, page):
-    """Each text object (BT … ET) of a page as a form of its own, with the graphics state in force where it is drawn."""
+    """Each text object (BT … ET) of a page as a form of its own, with the graphics state in force where it is drawn.
+
+    Marked content around a text object (the /ActualText spans of Indic lines) goes with it.
+    """
     resources = _copy(manual, running, page.obj.Resources)
     box = _copy(manual, running, page.obj.MediaBox)
-    forms, states, text = [], [[]], None
+    drawings, states, marked, text = [], [[]], [], None
     for instruction in pikepdf.parse_content_stream(page):
         operator = str(instruction.operator)
         if text is not None:
             text.append(instruction)
             if operator == "ET":
-                drawing = [pikepdf.ContentStreamInstruction([], Operator("q"))]
-                drawing += [state for level in states for state in level] + text
-                drawing.append(pikepdf.ContentStreamInstruction([], Operator("Q")))
-                forms.append(
-                    manual.make_stream(
-                        pikepdf.unparse_content_stream(drawing),
-                        Type=Name.XObject,
-                        Subtype=Name.Form,
-                        BBox=box,
-                        Resources=resources,
-                    )
-                )
+                drawings.append([state for level in states for state in level] + marked + text)
                 text = None
         elif operator == "BT":
             text = [instruction]
+        elif operator in MARKED_CONTENT:
+            marked.append(instruction)
+        elif operator == "EMC":
+            if marked:
+                marked.pop()
+                if drawings:
+                    drawings[-1].append(instruction)
         elif operator == "q":
             states.append([])
         elif operator == "Q":
             states.pop()
         else:
             states[-1].append(instruction)
-    return forms
+    save, restore = (
+        pikepdf.ContentStreamInstruction([], Operator("q")),
+        pikepdf.ContentStreamInstruction([], Operator("Q")),
+    )
+    return [
+        manual.make_stream(
+            pikepdf.unparse_content_stream([save, *drawing, restore]),
+            Type=Name.XObject,
+            Subtype=Name.Form,
+            BBox=box,
+            Resources=resources,
+        )
+        for drawing in drawings
+    ]

@@ -284,7 +284,7 @@ def running_html(edition, *, modules, numbers, profile="a4", generated_at=None):
 
     exports/assembly.py cuts the laid-out layer into pieces and stamps them on each page.
     """
-    _top, side, bottom = (
+    top, side, bottom = (
         float(value.removesuffix("mm")) for value in PAGE_SIZES.get(profile, PAGE_SIZES["a4"])[1].split()
     )
     with translation.override(edition.language):
@@ -297,6 +297,7 @@ def running_html(edition, *, modules, numbers, profile="a4", generated_at=None):
                 "side_margin": f"{side}mm",
                 # The footers' line sits in the middle of the bottom margin, as a margin box's would.
                 "footer_offset": f"{bottom / 2 - 1.3:.1f}mm",
+                "header_offset": f"{top / 2 - 1.6:.1f}mm",
             },
         )
 
