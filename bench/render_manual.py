@@ -103,7 +103,7 @@ def goals(curriculum, language):
     job = services.export_request(curriculum=curriculum, language=language, enqueue=False)
     services.export_job_render(job_id=job.pk)
     cold = time.perf_counter() - started
-    # A one-block edit, published: today the whole manual renders again (no per-module parts yet).
+    # A one-block edit, published: only the edited module's part is laid out again.
     block = Block.objects.filter(module__curriculum=curriculum).order_by("module__position", "position").first()
     setattr(block, f"body_{language}", (getattr(block, f"body_{language}") or block.body_en) + " Edited.")
     block.save()
@@ -115,10 +115,10 @@ def goals(curriculum, language):
     served, _size = timed(lambda: services.export_request(curriculum=curriculum, language=language, enqueue=False), 5)
     edited.refresh_from_db()
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"\nGoals ({language}, {edited.page_count} pages; one process, so 'workers' = 1):")
+    print(f"\nGoals ({language}, {edited.page_count} pages; inline in this process, so 'workers' = 1):")
     print(f"  plain WeasyPrint, whole manual   {plain:8.2f} s")
     print(f"  pipeline cold, 1 worker          {cold:8.2f} s   {cold / plain - 1:+.1%} over plain (goal <= +5%)")
-    print("  pipeline cold, 2 workers         not measured: manuals are not split into parts yet (goal <= 0.6x)")
+    print("  pipeline cold, 2 workers         see bench/parallel_render.py (real workers; goal <= 0.6x)")
     print(f"  after a one-block edit           {after_edit:8.2f} s   {after_edit / plain:.2f}x plain (goal <= 0.25x)")
     print(f"  unchanged edition served again   {served * 1000:8.1f} ms  {cold / served:.0f}x faster (goal >= 200x)")
     print(f"  peak memory of this process      {peak_mb:8.0f} MB  (goal <= 300 MB at 300 pages)")
