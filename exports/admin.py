@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from config.admin import RecordAdmin
+
 from .models import ExportJob, RenderedPart
 
 
 @admin.register(ExportJob)
-class ExportJobAdmin(admin.ModelAdmin):
+class ExportJobAdmin(RecordAdmin):
     list_display = (
         "curriculum",
         "partner",
@@ -17,17 +19,9 @@ class ExportJobAdmin(admin.ModelAdmin):
         "created_at",
     )
     list_filter = ("status", "language", "profile")
-    readonly_fields = [field.name for field in ExportJob._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
 
 
 @admin.register(RenderedPart)
-class RenderedPartAdmin(admin.ModelAdmin):
+class RenderedPartAdmin(RecordAdmin):
     list_display = ("module", "page_count", "file_size", "render_seconds", "created_at", "used_at")
     search_fields = ("module", "fingerprint")
-    readonly_fields = [field.name for field in RenderedPart._meta.fields]
-
-    def has_add_permission(self, request):
-        return False

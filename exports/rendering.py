@@ -226,24 +226,24 @@ def catalog_fingerprint(language):
     return digest.hexdigest()
 
 
-# Paper sizes and margins of the print profiles (CSS `size` values).
+# Paper sizes (CSS `size` values) and margins in mm (top, sides, bottom) of the print profiles.
 PAGE_SIZES = {
-    "a4": ("A4", "22mm 18mm 22mm"),
-    "letter": ("letter", "20mm 19mm 22mm"),
-    "a5": ("A5", "15mm 12mm 18mm"),
+    "a4": ("A4", (22, 18, 22)),
+    "letter": ("letter", (20, 19, 22)),
+    "a5": ("A5", (15, 12, 18)),
 }
 
 
 def _page_context(edition, *, profile, generated_at):
     """What every print template of an edition needs: paper, footer sides, and the edition line's facts."""
-    size, margin = PAGE_SIZES.get(profile, PAGE_SIZES["a4"])
+    size, margins = PAGE_SIZES.get(profile, PAGE_SIZES["a4"])
     versions = sorted({module.version_number for module in edition.modules if module.version_number})
     generated_at = generated_at or timezone.now()
     return {
         "edition": edition,
         "profile": profile,
         "page_size": size,
-        "page_margin": margin,
+        "page_margin": " ".join(f"{value}mm" for value in margins),
         "footer_start": "right" if edition.direction == "rtl" else "left",
         "footer_end": "left" if edition.direction == "rtl" else "right",
         "edition_code": edition.content_digest()[:8],
@@ -284,9 +284,7 @@ def running_html(edition, *, modules, numbers, profile="a4", generated_at=None):
 
     exports/assembly.py cuts the laid-out layer into pieces and stamps them on each page.
     """
-    top, side, bottom = (
-        float(value.removesuffix("mm")) for value in PAGE_SIZES.get(profile, PAGE_SIZES["a4"])[1].split()
-    )
+    top, side, bottom = PAGE_SIZES.get(profile, PAGE_SIZES["a4"])[1]
     with translation.override(edition.language):
         return render_to_string(
             RUNNING_TEMPLATE,

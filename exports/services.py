@@ -262,7 +262,6 @@ def export_job_render(*, job_id, dispatch=False):
         logger.info("export %s is not queued any more; nothing to do", job_id)
         return None
     job = ExportJob.objects.select_related("curriculum", "partner").get(pk=job_id)
-    started = time.perf_counter()
     with _failures_settled(job):
         if in_parts(job):
             return _parts_start(job, dispatch=dispatch)
@@ -285,7 +284,7 @@ def export_job_render(*, job_id, dispatch=False):
             "layout_seconds": round(result.layout_seconds, 3),
             "write_seconds": round(result.write_seconds, 3),
         }
-        _job_done(job, name=name, pdf=result.pdf, page_count=result.page_count, report=report, started=started)
+        _job_done(job, name=name, pdf=result.pdf, page_count=result.page_count, report=report)
         return name
 
 
@@ -320,7 +319,8 @@ def _notdef_check(warnings):
         )
 
 
-def _job_done(job, *, name, pdf, page_count, report, started=None):
+def _job_done(job, *, name, pdf, page_count, report):
+    """Store the outcome; the render time counts from the claim, whichever workers took part."""
     ExportJob.objects.filter(pk=job.pk).update(
         status=ExportJob.Status.DONE,
         stage=ExportJob.Stage.STORED,
@@ -331,10 +331,7 @@ def _job_done(job, *, name, pdf, page_count, report, started=None):
         report=report,
         error="",
         finished_at=timezone.now(),
-        render_seconds=round(
-            time.perf_counter() - started if started is not None else (timezone.now() - job.started_at).total_seconds(),
-            3,
-        ),
+        render_seconds=round((timezone.now() - job.started_at).total_seconds(), 3),
     )
 
 
@@ -478,7 +475,6 @@ def _parts_assemble_when_complete(job):
 
 def _parts_assemble(job, *, edition):
     """Lay out the front matter and the running layer, join everything and store the manual."""
-    _set_stage(job.pk, ExportJob.Stage.ASSEMBLING, 88)
     started = time.perf_counter()
     parts_by_fingerprint = {part.fingerprint: part for part in RenderedPart.objects.filter(fingerprint__in=job.parts)}
     parts = [parts_by_fingerprint[fingerprint] for fingerprint in job.parts]

@@ -6,14 +6,18 @@ from django.utils.translation import gettext as _
 
 from . import services
 
+# Both PDF tasks: acknowledged after the work, never redelivered when their process dies
+# (task_failure below settles the job), and held to the render time limits.
+PDF_TASK_OPTIONS = {
+    "acks_late": True,
+    "reject_on_worker_lost": False,
+    "soft_time_limit": settings.PDF_SOFT_TIME_LIMIT,
+    "time_limit": settings.PDF_TIME_LIMIT,
+    "ignore_result": True,
+}
 
-@shared_task(
-    acks_late=True,
-    reject_on_worker_lost=False,
-    soft_time_limit=settings.PDF_SOFT_TIME_LIMIT,
-    time_limit=settings.PDF_TIME_LIMIT,
-    ignore_result=True,
-)
+
+@shared_task(**PDF_TASK_OPTIONS)
 def render_export(job_id):
     """Render one export job's PDF."""
     try:
@@ -22,13 +26,7 @@ def render_export(job_id):
         services.export_job_fail(job_id=job_id, message=_("Rendering took longer than the time limit."))
 
 
-@shared_task(
-    acks_late=True,
-    reject_on_worker_lost=False,
-    soft_time_limit=settings.PDF_SOFT_TIME_LIMIT,
-    time_limit=settings.PDF_TIME_LIMIT,
-    ignore_result=True,
-)
+@shared_task(**PDF_TASK_OPTIONS)
 def render_export_part(job_id, fingerprint):
     """Lay out one module of a manual printed in parts; the last part to land joins the manual."""
     try:

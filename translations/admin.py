@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from config.admin import RecordAdmin
 from curriculum.models import Block, Module
 
 from .models import TranslationRecord, TranslatorGrant
@@ -49,13 +50,9 @@ class TranslatorGrantAdmin(admin.ModelAdmin):
 
 
 @admin.register(TranslationRecord)
-class TranslationRecordAdmin(admin.ModelAdmin):
+class TranslationRecordAdmin(RecordAdmin):
     list_display = ("content_type", "object_id", "field", "language", "translated_at", "translated_by")
     list_filter = ("language", "content_type")
-    readonly_fields = [field.name for field in TranslationRecord._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
 
     def has_change_permission(self, request, obj=None):
         return False

@@ -33,3 +33,18 @@ def test_anonymous_visitors_reach_no_rosetta_page(client):
     assert response.status_code in (302, 403)
     if response.status_code == 302:
         assert "login" in response["Location"]
+
+
+RECORDS = ["exports/exportjob", "exports/renderedpart", "translations/translationrecord", "audit/auditevent"]
+
+
+@pytest.mark.parametrize("record", RECORDS)
+def test_records_the_platform_writes_are_shown_but_never_added_or_edited_in_the_admin(client, record, partner_editor):
+    from tests.factories import UserFactory
+
+    client.force_login(partner_editor)
+    assert client.get(f"/en/admin/{record}/").status_code == 302  # not staff: sent to the login page
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    assert client.get(f"/en/admin/{record}/").status_code == 200
+    # Even a superuser cannot add one by hand.
+    assert client.get(f"/en/admin/{record}/add/").status_code == 403

@@ -68,6 +68,25 @@ def test_it_refuses_files_by_their_content(client, secretariat, name, content, r
     assert not default_storage.exists("resources") or not default_storage.listdir("resources")[0]
 
 
+def _corrupt_odt():
+    """An OpenDocument zip whose `mimetype` member's compressed bytes are garbage."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text" * 50)
+    data = bytearray(buffer.getvalue())
+    start = data.index(b"mimetype") + len("mimetype")
+    data[start : start + 40] = b"\xff" * 40
+    return bytes(data)
+
+
+def test_a_corrupt_office_document_is_refused_not_a_server_error(client, secretariat):
+    client.force_login(secretariat)
+    response = _post(client, SimpleUploadedFile("minutes.odt", _corrupt_odt()))
+    assert response.status_code == 200
+    assert "not accepted" in " ".join(response.context["form"].errors["upload"])
+    assert not Resource.objects.exists()
+
+
 def test_it_refuses_files_above_the_size_limit(client, secretariat, settings):
     settings.RESOURCE_MAX_UPLOAD_BYTES = 1024 * 1024
     client.force_login(secretariat)
