@@ -35,8 +35,10 @@ from django.conf import settings  # noqa: E402
 from django.core.files.storage import default_storage  # noqa: E402
 from django.db import transaction  # noqa: E402
 
+from curriculum.exchange import curriculum_export, curriculum_import  # noqa: E402
 from curriculum.models import Block, Curriculum  # noqa: E402
-from curriculum.services import curriculum_export, curriculum_import, edition_resolve, module_publish  # noqa: E402
+from curriculum.publishing import module_publish  # noqa: E402
+from curriculum.resolution import edition_resolve  # noqa: E402
 from exports import rendering, services  # noqa: E402
 from exports.models import ExportJob, RenderedPart  # noqa: E402
 

@@ -14,7 +14,7 @@ from demo_setup import demo_setup
 
 _WORK, CURRICULUM = demo_setup("cc-ua-")
 
-from curriculum.services import edition_resolve  # noqa: E402
+from curriculum.resolution import edition_resolve  # noqa: E402
 from exports import rendering  # noqa: E402
 
 

@@ -34,7 +34,8 @@ from django.core.management import call_command  # noqa: E402
 
 from curriculum.demo import demo_load  # noqa: E402
 from curriculum.models import Block, Curriculum  # noqa: E402
-from curriculum.services import curriculum_publish, edition_resolve  # noqa: E402
+from curriculum.publishing import curriculum_publish  # noqa: E402
+from curriculum.resolution import edition_resolve  # noqa: E402
 from exports import rendering, services  # noqa: E402
 from exports.models import ExportJob  # noqa: E402
 

@@ -35,7 +35,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from curriculum.demo import demo_load  # noqa: E402
 from curriculum.models import Block, Curriculum  # noqa: E402
-from curriculum.services import edition_resolve  # noqa: E402
+from curriculum.resolution import edition_resolve  # noqa: E402
 from translations.models import TranslationRecord  # noqa: E402
 from translations.services import curriculum_progress  # noqa: E402
 

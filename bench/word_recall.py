@@ -32,7 +32,7 @@ WORK, CURRICULUM = demo_setup("cc-recall-")
 
 from django.conf import settings  # noqa: E402
 
-from curriculum.services import edition_resolve  # noqa: E402
+from curriculum.resolution import edition_resolve  # noqa: E402
 from exports import documents, rendering  # noqa: E402
 from tests.exports.scripts import SAMPLES, sample_edition  # noqa: E402
 

@@ -6,7 +6,7 @@ from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInl
 from translations.admin import MinorEditAdminMixin
 
 from .models import Block, Curriculum, Module, ModuleVersion, Partner, PartnerMembership
-from .services import curriculum_publish, module_publish
+from .publishing import curriculum_publish, module_publish
 
 
 class ModuleInline(admin.TabularInline):

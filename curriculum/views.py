@@ -6,7 +6,7 @@ from django.utils.translation import get_language
 from exports.forms import EditionExportForm
 
 from .models import Curriculum, Partner
-from .services import edition_resolve
+from .resolution import edition_resolve
 
 
 def _visible_curriculum(request, slug):

@@ -13,10 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .forms import BlockTextForm, ChangeNoteForm, edition_languages
-from .models import BlockAdaptation, Curriculum, LocalBlock, Module, Partner, PartnerMembership
-from .roles import can_edit_edition, is_secretariat
-from .services import (
+from .adaptation import (
     AdaptationConflict,
     AdaptationError,
     adaptation_acknowledge,
@@ -25,19 +22,19 @@ from .services import (
     adaptation_override,
     edition_core_changes,
     edition_get_or_create,
-    edition_publish,
-    edition_resolve,
     edition_stale_adaptations,
-    language_direction,
     local_block_delete,
     local_block_move,
     local_block_save,
-    module_publish,
-    module_snapshot,
-    translations_of,
     upstream_blocks,
-    word_diff,
 )
+from .changes import snapshot_changes
+from .forms import BlockTextForm, ChangeNoteForm, edition_languages
+from .models import BlockAdaptation, Curriculum, LocalBlock, Module, Partner, PartnerMembership
+from .publishing import edition_publish, module_publish, module_snapshot
+from .resolution import edition_resolve
+from .roles import can_edit_edition, is_secretariat
+from .translated import language_direction, translations_of
 
 
 def edition_editor_required(view):
@@ -287,30 +284,6 @@ def secretariat_required(view):
     return wrapper
 
 
-def snapshot_diff(old, new, language):
-    """Per block of a module: its key, title and a word diff between two snapshots, for one language."""
-    old_blocks = {block["key"]: block for block in (old or {}).get("blocks", [])}
-    new_blocks = {block["key"]: block for block in (new or {}).get("blocks", [])}
-    keys = [block["key"] for block in (new or {}).get("blocks", [])]
-    keys += [key for key in old_blocks if key not in new_blocks]
-    rows = []
-    for key in keys:
-        before = old_blocks.get(key, {}).get("body", {}).get(language, "")
-        after = new_blocks.get(key, {}).get("body", {}).get(language, "")
-        title = (new_blocks.get(key) or old_blocks.get(key))["title"].get(language, "")
-        rows.append(
-            {
-                "key": key,
-                "title": title,
-                "changed": before != after,
-                "added": key not in old_blocks,
-                "removed": key not in new_blocks,
-                "diff_html": word_diff(before, after),
-            }
-        )
-    return rows
-
-
 @secretariat_required
 def core_module_publish(request, curriculum_slug, module_slug):
     module = get_object_or_404(Module, curriculum__slug=curriculum_slug, slug=module_slug)
@@ -331,7 +304,7 @@ def core_module_publish(request, curriculum_slug, module_slug):
         {
             "module": module,
             "latest": latest,
-            "rows": snapshot_diff(latest.snapshot if latest else None, draft, language),
+            "rows": snapshot_changes(latest.snapshot if latest else None, draft, language),
             "unchanged": latest is not None and latest.snapshot == draft,
             "form": form,
             "language": language,
@@ -365,7 +338,7 @@ def module_versions_compare(request, curriculum_slug, module_slug):
             "versions": versions,
             "old": old,
             "new": new,
-            "rows": snapshot_diff(old.snapshot if old else None, new.snapshot, language),
+            "rows": snapshot_changes(old.snapshot if old else None, new.snapshot, language),
             "language": language,
             "direction": language_direction(language),
         },

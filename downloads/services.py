@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from curriculum.changes import block_changes
 from curriculum.models import EditionVersion, ModuleVersion, Partner
-from curriculum.services import edition_resolve, word_diff
+from curriculum.resolution import edition_resolve
 from exports.models import ExportJob
 
 from .models import Subscription
@@ -118,6 +119,10 @@ def versions_as_of(*, curriculum, partner, when):
     return list(modules.values_list("pk", flat=True)), list(layers.values_list("pk", flat=True))
 
 
+def _resolved_blocks(module):
+    return [(block.key, block.title, block.body, block) for block in (module.blocks if module else [])]
+
+
 def edition_changes_since(*, curriculum, partner, language, since):
     """What changed in an edition since a copy printed on `since`: changed modules and blocks, with word diffs."""
     module_ids, layer_ids = versions_as_of(curriculum=curriculum, partner=partner, when=since)
@@ -129,16 +134,9 @@ def edition_changes_since(*, curriculum, partner, language, since):
     changes = []
     for module in now.modules:
         before = old_modules.get(module.slug)
-        old_blocks = {block.key: block for block in (before.blocks if before else [])}
-        blocks = []
-        for block in module.blocks:
-            old = old_blocks.pop(block.key, None)
-            if old is None:
-                blocks.append({"block": block, "state": "added", "diff_html": word_diff("", block.body)})
-            elif (old.title, old.body) != (block.title, block.body):
-                blocks.append({"block": block, "state": "changed", "diff_html": word_diff(old.body, block.body)})
-        for old in old_blocks.values():
-            blocks.append({"block": old, "state": "removed", "diff_html": word_diff(old.body, "")})
+        blocks = [
+            change for change in block_changes(_resolved_blocks(before), _resolved_blocks(module)) if change.changed
+        ]
         if blocks or before is None:
             changes.append({"module": module, "new": before is None, "blocks": blocks})
     return changes

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 
 from django.utils.translation import gettext as _
 
-from curriculum.services import edition_resolve
+from curriculum.resolution import edition_resolve
 
 from . import rendering
 

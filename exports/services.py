@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerError
 
-from curriculum.services import edition_resolve
+from curriculum.resolution import edition_resolve
 
 from . import assembly, documents, rendering
 from .models import ExportJob, RenderedPart

@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from curriculum.models import Block, Module, PartnerMembership
-from curriculum.services import curriculum_publish
+from curriculum.publishing import curriculum_publish
 
 from .factories import BlockFactory, CurriculumFactory, ModuleFactory, PartnerFactory, UserFactory
 

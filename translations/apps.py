@@ -13,7 +13,7 @@ class TranslationsConfig(AppConfig):
 
     def ready(self):
         self.connect_signals()
-        from curriculum.services import SNAPSHOT_BLOCK_FACTS
+        from curriculum.publishing import SNAPSHOT_BLOCK_FACTS
 
         from .services import stale_languages_of_blocks
 

@@ -1,6 +1,5 @@
 """Services of content translation: staleness records, permissions, progress, the editor's saves."""
 
-import difflib
 import hashlib
 import re
 from dataclasses import dataclass
@@ -10,13 +9,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from curriculum.changes import word_diff
 from curriculum.markup import disallowed_markup
 from curriculum.models import Block, Curriculum, Module
-from curriculum.services import BLOCK_FIELDS, CURRICULUM_FIELDS, MODULE_FIELDS
+from curriculum.translated import BLOCK_FIELDS, CURRICULUM_FIELDS, MODULE_FIELDS
 
 from .models import TranslationRecord, TranslatorGrant
 
@@ -256,7 +254,7 @@ class Unit:
         """What changed in the source since the translation was made, word by word."""
         if self.record is None:
             return ""
-        return word_diff_html(self.record.source_text, self.source)
+        return word_diff(self.record.source_text, self.source)
 
 
 WORD_RE = re.compile(r"\S*\w\S*")
@@ -407,23 +405,6 @@ def curriculum_progress(*, curriculum, languages):
             rows[row_key]["cells"][language].add(unit)
             totals[language].add(unit)
     return [rows[key] for key in order], totals
-
-
-def word_diff_html(old, new):
-    """A word-level diff of two texts as HTML with <del> and <ins>; every piece of text escaped."""
-    tokenize = re.compile(r"\s+|[^\s]+").findall
-    before, after = tokenize(old or ""), tokenize(new or "")
-    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
-    parts = []
-    for operation, i1, i2, j1, j2 in matcher.get_opcodes():
-        if operation == "equal":
-            parts.append(escape("".join(before[i1:i2])))
-            continue
-        if operation in {"delete", "replace"}:
-            parts.append(f"<del>{escape(''.join(before[i1:i2]))}</del>")
-        if operation in {"insert", "replace"}:
-            parts.append(f"<ins>{escape(''.join(after[j1:j2]))}</ins>")
-    return mark_safe("".join(parts))  # noqa: S308 - every piece above is escaped
 
 
 # --- Saving a translation ------------------------------------------------------------------

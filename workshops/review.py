@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from curriculum.models import EditionVersion, Module, ModuleVersion, Partner
-from curriculum.services import language_direction
+from curriculum.translated import language_direction
 from exports.documents import DocumentSource
 from exports.models import ExportJob
 from exports.rendering import PDF_STYLESHEET

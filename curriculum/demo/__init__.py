@@ -8,17 +8,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
+from curriculum.adaptation import adaptation_hide, adaptation_override, edition_get_or_create, local_block_save
+from curriculum.exchange import curriculum_import
 from curriculum.models import Edition, Module, Partner, PartnerMembership
-from curriculum.services import (
-    BLOCK_FIELDS,
-    MODULE_FIELDS,
-    adaptation_hide,
-    adaptation_override,
-    curriculum_import,
-    edition_get_or_create,
-    edition_publish,
-    local_block_save,
-)
+from curriculum.publishing import edition_publish
+from curriculum.translated import BLOCK_FIELDS, MODULE_FIELDS
 
 DEMO_DIR = Path(__file__).resolve().parent
 DEMO_PASSWORD = "demo-password"

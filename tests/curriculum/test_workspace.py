@@ -1,8 +1,8 @@
 import pytest
 from django.urls import reverse
 
+from curriculum.adaptation import edition_get_or_create
 from curriculum.models import BlockAdaptation, EditionVersion, LocalBlock, Module
-from curriculum.services import edition_get_or_create
 
 pytestmark = pytest.mark.django_db
 
@@ -90,7 +90,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, handbook, partner):
 def test_nobody_edits_another_partners_local_block_by_guessing_its_key(
     client, handbook, partner, other_partner, other_editor
 ):
-    from curriculum.services import local_block_save
+    from curriculum.adaptation import local_block_save
 
     edition = edition_get_or_create(curriculum=handbook, partner=partner)
     local = local_block_save(
@@ -148,7 +148,7 @@ def test_only_the_secretariat_publishes_the_core(client, handbook, persona, requ
 
 
 def test_anyone_compares_two_published_versions_of_a_module(client, handbook):
-    from curriculum.services import module_publish
+    from curriculum.publishing import module_publish
 
     module = Module.objects.get(slug="session-1")
     _edit_core(module, "Arrange the chairs in a wide circle.")
@@ -161,7 +161,8 @@ def test_anyone_compares_two_published_versions_of_a_module(client, handbook):
 
 
 def test_the_public_reads_a_partners_published_edition_with_provenance(client, handbook, partner):
-    from curriculum.services import adaptation_override, edition_publish
+    from curriculum.adaptation import adaptation_override
+    from curriculum.publishing import edition_publish
 
     edition = edition_get_or_create(curriculum=handbook, partner=partner)
     module = Module.objects.get(slug="session-1")

@@ -5,8 +5,9 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from curriculum.adaptation import adaptation_override, edition_get_or_create
 from curriculum.models import Block, EditionVersion, ModuleVersion
-from curriculum.services import adaptation_override, edition_get_or_create, edition_publish, module_publish
+from curriculum.publishing import edition_publish, module_publish
 from downloads import services
 from downloads.models import Subscription
 from exports import services as export_services
@@ -96,8 +97,8 @@ def test_whats_new_includes_the_partners_own_changes(handbook, partner):
     changes = services.edition_changes_since(
         curriculum=handbook, partner=partner, language="en", since=timezone.now() - timedelta(days=1)
     )
-    assert [item["block"].key for change in changes for item in change["blocks"]] == ["facilitator-note"]
-    assert "<ins> and cushions</ins>" in changes[0]["blocks"][0]["diff_html"]
+    assert [item.block.key for change in changes for item in change["blocks"]] == ["facilitator-note"]
+    assert "<ins> and cushions</ins>" in changes[0]["blocks"][0].diff_html
 
 
 def test_subscribers_confirm_and_hear_about_new_versions_once(client, handbook, settings):

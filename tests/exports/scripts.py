@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 
 from curriculum.models import Curriculum
-from curriculum.services import ResolvedBlock, ResolvedEdition, ResolvedModule
+from curriculum.resolution import ResolvedBlock, ResolvedEdition, ResolvedModule
 
 # Yoruba tone marks are written with combining characters (e + dot below + grave), as
 # Nigerian keyboards produce them; NFC cannot compose all of them into one code point.

@@ -5,14 +5,9 @@ import difflib
 import pytest
 from django.core.files.storage import default_storage
 
+from curriculum.adaptation import adaptation_hide, adaptation_override, edition_get_or_create, local_block_save
 from curriculum.models import Module
-from curriculum.services import (
-    adaptation_hide,
-    adaptation_override,
-    edition_get_or_create,
-    edition_publish,
-    local_block_save,
-)
+from curriculum.publishing import edition_publish
 from exports import services
 from tests.pdf import pdf_text
 

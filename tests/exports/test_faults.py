@@ -10,7 +10,7 @@ import pytest
 from django.core.files.storage import default_storage
 from django.urls import reverse
 
-from curriculum.services import module_publish
+from curriculum.publishing import module_publish
 from exports import services
 from exports.models import ExportJob
 from tests.conftest import wait_for

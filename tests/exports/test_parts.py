@@ -9,13 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 from pypdf import PdfReader
 
-from curriculum.services import (
-    adaptation_override,
-    edition_get_or_create,
-    edition_publish,
-    edition_resolve,
-    module_publish,
-)
+from curriculum.adaptation import adaptation_override, edition_get_or_create
+from curriculum.publishing import edition_publish, module_publish
+from curriculum.resolution import edition_resolve
 from exports import rendering, services
 from exports.models import ExportJob, RenderedPart
 from tests.conftest import wait_for

@@ -8,7 +8,8 @@ from django.urls import reverse
 from PIL import Image
 
 from curriculum.models import Block
-from curriculum.services import curriculum_publish, edition_resolve
+from curriculum.publishing import curriculum_publish
+from curriculum.resolution import edition_resolve
 from exports import services
 from exports.models import ExportJob
 from tests.factories import BlockFactory, ModuleFactory

@@ -1,6 +1,6 @@
 import pytest
 
-from curriculum.services import edition_resolve
+from curriculum.resolution import edition_resolve
 from exports import rendering
 from tests.pdf import pdf_fonts, pdf_info, pdf_text
 

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 
 from curriculum.models import Block
-from curriculum.services import curriculum_publish
+from curriculum.publishing import curriculum_publish
 from exports import documents, rendering, services
 from exports.models import ExportJob
 from tests.pdf import pdf_text

@@ -7,7 +7,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from curriculum.models import Block
-from curriculum.services import module_publish
+from curriculum.publishing import module_publish
 from exports import services
 from exports.models import ExportJob
 from tests.pdf import pdf_text

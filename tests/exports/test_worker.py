@@ -53,7 +53,7 @@ def test_the_command_line_export_goes_through_the_worker(handbook, pdf_worker, t
 
 def test_the_worker_refuses_content_that_would_print_boxes_and_the_page_says_why(client, handbook, pdf_worker):
     from curriculum.models import Block
-    from curriculum.services import curriculum_publish
+    from curriculum.publishing import curriculum_publish
 
     block = Block.objects.get(key="handout")
     block.body_en = "- Speak clearly \U0001f98b"

@@ -6,8 +6,9 @@ import time
 import pytest
 from django.urls import reverse
 
+from curriculum.exchange import CurriculumImportError, curriculum_import
 from curriculum.models import Curriculum, Module
-from curriculum.services import CurriculumImportError, curriculum_import, edition_resolve
+from curriculum.resolution import edition_resolve
 from exports import rendering
 
 pytestmark = pytest.mark.django_db

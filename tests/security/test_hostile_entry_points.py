@@ -21,8 +21,9 @@ from django.utils import translation
 from django.utils.html import escape
 from lxml import etree
 
+from curriculum.exchange import curriculum_import
 from curriculum.models import Block, Module
-from curriculum.services import curriculum_import, module_publish
+from curriculum.publishing import module_publish
 from exports.models import ExportJob
 from exports.services import export_job_render, export_request
 from tests.factories import UserFactory

@@ -15,8 +15,9 @@ from django.core.files.storage import default_storage
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from audit.models import AuditEvent
+from curriculum.adaptation import adaptation_override, edition_get_or_create, local_block_save
 from curriculum.models import ModuleVersion, PartnerMembership
-from curriculum.services import adaptation_override, edition_get_or_create, edition_publish, local_block_save
+from curriculum.publishing import edition_publish
 from downloads.models import Subscription
 from exports import services as export_services
 from exports.models import ExportJob

@@ -3,7 +3,8 @@
 import pytest
 
 from curriculum.models import Block
-from curriculum.services import curriculum_publish, edition_resolve
+from curriculum.publishing import curriculum_publish
+from curriculum.resolution import edition_resolve
 from exports import documents
 from exports.models import ExportJob
 from exports.services import export_job_render, export_request

@@ -2,8 +2,9 @@
 
 import pytest
 
+from curriculum.exchange import curriculum_export, curriculum_import
 from curriculum.models import Block, Module
-from curriculum.services import curriculum_export, curriculum_import, curriculum_publish
+from curriculum.publishing import curriculum_publish
 from translations.models import TranslationRecord
 from translations.services import scope_units
 

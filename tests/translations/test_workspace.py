@@ -222,7 +222,7 @@ def test_hostile_markup_in_a_translation_is_refused_and_never_runs(client, handb
     # Stored by another path anyway (an old database), it is escaped in the editor and removed on the page.
     Block.objects.filter(key="welcome").update(body_ar='<img src=x onerror="alert(1)"><script>alert(2)</script>')
     assert "<script>alert(2)" not in client.get(_editor_url(handbook, "ar")).content.decode()
-    from curriculum.services import curriculum_publish
+    from curriculum.publishing import curriculum_publish
 
     curriculum_publish(curriculum=handbook)
     page = client.get(f"/ar/curricula/{handbook.slug}/facilitation-guide/").content.decode()

@@ -2,8 +2,8 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from curriculum.exchange import curriculum_export
 from curriculum.models import Curriculum
-from curriculum.services import curriculum_export
 
 
 class Command(BaseCommand):

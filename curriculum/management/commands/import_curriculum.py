@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from curriculum.services import CurriculumImportError, curriculum_import
+from curriculum.exchange import CurriculumImportError, curriculum_import
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 

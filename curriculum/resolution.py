@@ -1,0 +1,370 @@
+"""Resolving an edition: the ordered, fully resolved modules and blocks a page or a PDF shows."""
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.db import models
+from django.utils.translation import gettext_lazy
+
+from .markup import markdown_to_html
+from .models import Block, Curriculum, Module, Partner
+from .publishing import edition_layer_snapshot, module_snapshot, published_edition_versions, published_versions
+from .translated import language_direction, pick, translations_of
+
+#
+# An edition is a stack of layers: the core's published module versions, then
+# each partner in the lineage (partner, then affiliate) applying its own layer
+# of adaptations (override / hide a block, add local blocks). Layers are plain
+# JSON (a published EditionVersion snapshot, or the live rows for a draft), so
+# resolving takes a constant number of queries however large the edition is.
+
+
+class Source(models.TextChoices):
+    CORE = "core", gettext_lazy("Core")
+    PARTNER = "partner", gettext_lazy("Partner")
+    AFFILIATE = "affiliate", gettext_lazy("Affiliate")
+
+
+@dataclass(frozen=True)
+class ResolvedBlock:
+    key: str
+    kind: str
+    title: str
+    body: str
+    language: str
+    is_fallback: bool
+    source: str = Source.CORE
+    source_name: str = ""
+    source_version: int | None = None
+    adaptation: str = "inherited"  # inherited | override | local
+    # The translation in `language` was made from an older source text (see translations).
+    is_stale: bool = False
+    # An adaptation made against upstream text that has changed since (see edition_stale_adaptations).
+    upstream_changed: bool = False
+
+    @property
+    def direction(self):
+        return language_direction(self.language)
+
+    @property
+    def kind_label(self):
+        return Block.Kind(self.kind).label
+
+    @property
+    def source_label(self):
+        return Source(self.source).label
+
+    @cached_property
+    def body_html(self):
+        return markdown_to_html(self.body)
+
+
+@dataclass(frozen=True)
+class ResolvedModule:
+    slug: str
+    kind: str
+    position: int
+    duration_minutes: int | None
+    title: str
+    title_language: str
+    topic: str
+    summary: str
+    summary_language: str
+    version_id: int | None
+    version_number: int | None
+    blocks: list = field(default_factory=list)
+    hidden: list = field(default_factory=list)
+
+    @property
+    def kind_label(self):
+        return Module.Kind(self.kind).label
+
+    @property
+    def title_direction(self):
+        return language_direction(self.title_language)
+
+    @property
+    def summary_direction(self):
+        return language_direction(self.summary_language)
+
+    @property
+    def fallback_count(self):
+        return sum(1 for block in self.blocks if block.is_fallback)
+
+
+@dataclass(frozen=True)
+class ResolvedEdition:
+    curriculum: Curriculum
+    partner: Partner | None
+    language: str
+    title: str
+    title_language: str
+    description: str
+    description_language: str
+    modules: list
+    draft: bool = False
+    edition_versions: dict = field(default_factory=dict)  # partner slug → published edition version number
+    edition_version_ids: list = field(default_factory=list)
+
+    @property
+    def direction(self):
+        return language_direction(self.language)
+
+    @property
+    def title_direction(self):
+        return language_direction(self.title_language)
+
+    @property
+    def description_direction(self):
+        return language_direction(self.description_language)
+
+    @property
+    def version_ids(self):
+        return [module.version_id for module in self.modules if module.version_id]
+
+    @property
+    def block_count(self):
+        return sum(len(module.blocks) for module in self.modules)
+
+    @property
+    def fallback_languages(self):
+        return sorted({block.language for module in self.modules for block in module.blocks if block.is_fallback})
+
+    def content_digest(self):
+        """A hash of everything the edition shows; any change to the text changes it."""
+        payload = {
+            "curriculum": self.curriculum.slug,
+            "title": [self.title, self.description],
+            "partner": [self.partner.slug, self.partner.name] if self.partner else None,
+            "language": self.language,
+            "editions": self.edition_versions,
+            "modules": [
+                [m.slug, m.kind, m.title, m.topic, m.summary, m.duration_minutes, m.version_id]
+                + [[b.key, b.kind, b.title, b.body, b.language, b.source, b.source_name] for b in m.blocks]
+                for m in self.modules
+            ],
+        }
+        encoded = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()
+        return hashlib.sha256(encoded).hexdigest()
+
+
+def upstream_text(block, source_language):
+    """The part of an upstream block whose change makes an adaptation of it stale."""
+    return {
+        "title": block["title"].get(source_language, ""),
+        "body": block["body"].get(source_language, ""),
+    }
+
+
+def _core_blocks(snapshot, version_number):
+    return [
+        {
+            "key": block["key"],
+            "kind": block["kind"],
+            "title": block.get("title", {}),
+            "body": block.get("body", {}),
+            "source": Source.CORE,
+            "source_name": "",
+            "source_version": version_number,
+            "adaptation": "inherited",
+            "upstream_changed": False,
+            "stale_languages": block.get("stale", []),
+        }
+        for block in snapshot["blocks"]
+    ]
+
+
+def _apply_layer(module_slug, blocks, layer, *, source, source_name, version, source_language):
+    """One partner's layer over the upstream blocks of a module: (visible blocks, hidden blocks)."""
+    adaptations = layer.get("adaptations", {})
+    locals_by_anchor = {}
+    for local in sorted(layer.get("locals", {}).get(module_slug, []), key=lambda item: item.get("position", 0)):
+        locals_by_anchor.setdefault(local.get("after", ""), []).append(local)
+
+    def local_block(local):
+        return {
+            "key": local["key"],
+            "kind": local["kind"],
+            "title": local.get("title", {}),
+            "body": local.get("body", {}),
+            "source": source,
+            "source_name": source_name,
+            "source_version": version,
+            "adaptation": "local",
+            "upstream_changed": False,
+            "stale_languages": [],
+        }
+
+    visible = [local_block(local) for local in locals_by_anchor.pop("", [])]
+    hidden = []
+    for block in blocks:
+        adaptation = adaptations.get(f"{module_slug}/{block['key']}")
+        if adaptation is None:
+            visible.append(block)
+        else:
+            changed = adaptation.get("based_on") != upstream_text(block, source_language)
+            if adaptation["action"] == "hide":
+                hidden.append({**block, "upstream_changed": changed, "hidden_by": source_name})
+            else:
+                visible.append(
+                    {
+                        **block,
+                        "title": adaptation.get("title") or block["title"],
+                        "body": adaptation.get("body", {}),
+                        "source": source,
+                        "source_name": source_name,
+                        "source_version": version,
+                        "adaptation": "override",
+                        "upstream_changed": changed,
+                        "stale_languages": [],
+                    }
+                )
+        visible.extend(local_block(local) for local in locals_by_anchor.pop(block["key"], []))
+    # Local blocks whose anchor left the upstream stay, at the end, rather than vanish.
+    for orphans in locals_by_anchor.values():
+        visible.extend(local_block(local) for local in orphans)
+    return visible, hidden
+
+
+def _pick_block(block, language):
+    body, body_language = pick(block["body"], language)
+    if not body and block["body"]:
+        # An override written only in languages off this chain: show it rather than nothing.
+        body_language, body = next(iter(block["body"].items()))
+    block_title, _title_language = pick(block["title"], body_language)
+    if not block_title:
+        block_title, _title_language = pick(block["title"], language)
+    return ResolvedBlock(
+        key=block["key"],
+        kind=block["kind"],
+        title=block_title,
+        body=body,
+        language=body_language,
+        is_fallback=body_language != language,
+        source=block["source"],
+        source_name=block["source_name"],
+        source_version=block["source_version"],
+        adaptation=block["adaptation"],
+        is_stale=body_language in block["stale_languages"],
+        upstream_changed=block["upstream_changed"],
+    )
+
+
+def _resolve_module(snapshot, language, version=None, layers=(), source_language="en"):
+    title, title_language = pick(snapshot["title"], language)
+    summary, summary_language = pick(snapshot.get("summary", {}), language)
+    topic, _topic_language = pick(snapshot.get("topic", {}), language)
+    blocks, hidden = module_raw_blocks(snapshot, version.number if version else None, layers, source_language)
+    return ResolvedModule(
+        slug=snapshot["slug"],
+        kind=snapshot["kind"],
+        position=snapshot.get("position", 0),
+        duration_minutes=snapshot.get("duration_minutes"),
+        title=title,
+        title_language=title_language,
+        topic=topic,
+        summary=summary,
+        summary_language=summary_language,
+        version_id=version.pk if version else None,
+        version_number=version.number if version else None,
+        blocks=[_pick_block(block, language) for block in blocks],
+        hidden=[_pick_block(block, language) for block in hidden],
+    )
+
+
+def _layer_source(partner):
+    return Source.AFFILIATE if partner.parent_id else Source.PARTNER
+
+
+def edition_layers(*, curriculum, partner, draft=False, edition_version_ids=None):
+    """The adaptation layers over the core for a partner, ancestors first.
+
+    Returns (layers, {partner slug: published version number}, [published version ids]).
+    """
+    layers, edition_versions, version_ids = [], {}, []
+    if partner is None:
+        return layers, edition_versions, version_ids
+    lineage = partner.lineage_ids or [partner.pk]
+    upstream_ids = lineage[1:] if draft else lineage
+    published = {
+        version.edition.partner_id: version
+        for version in published_edition_versions(curriculum, upstream_ids, edition_version_ids)
+    }
+    for partner_id in reversed(lineage):
+        version = published.get(partner_id)
+        if partner_id == partner.pk and draft:
+            layers.append(
+                {
+                    "layer": edition_layer_snapshot(curriculum=curriculum, partner=partner),
+                    "source": _layer_source(partner),
+                    "source_name": partner.name,
+                    "version": None,
+                }
+            )
+        elif version is not None:
+            edition_versions[version.edition.partner.slug] = version.number
+            version_ids.append(version.pk)
+            layers.append(
+                {
+                    "layer": version.snapshot,
+                    "source": _layer_source(version.edition.partner),
+                    "source_name": version.edition.partner.name,
+                    "version": version.number,
+                }
+            )
+    return layers, edition_versions, version_ids
+
+
+def edition_resolve(*, curriculum, language, partner=None, version_ids=None, edition_version_ids=None, draft=False):
+    """The ordered, fully resolved modules and blocks of an edition, in a constant number of queries.
+
+    Trainers and PDFs see published versions only. `draft=True` shows an editor
+    the current text of the top layer (the core, or the partner's own
+    adaptations over published upstream layers). `version_ids` and
+    `edition_version_ids` pin exactly the versions a job was asked for.
+    """
+    layers, edition_versions, pinned_layer_ids = edition_layers(
+        curriculum=curriculum, partner=partner, draft=draft, edition_version_ids=edition_version_ids
+    )
+    source_language = curriculum.source_language
+    if draft and partner is None:
+        modules = curriculum.modules.order_by("position", "id").prefetch_related("blocks")
+        # Drafts leave out snapshot facts (staleness): they would cost a query per module.
+        resolved = [
+            _resolve_module(
+                module_snapshot(module, module.blocks.all(), facts=False), language, source_language=source_language
+            )
+            for module in modules
+        ]
+    else:
+        resolved = [
+            _resolve_module(version.snapshot, language, version, layers, source_language)
+            for version in published_versions(curriculum, version_ids)
+        ]
+        resolved.sort(key=lambda module: (module.position, module.slug))
+    title, title_language = pick(translations_of(curriculum, "title"), language)
+    description, description_language = pick(translations_of(curriculum, "description"), language)
+    return ResolvedEdition(
+        curriculum=curriculum,
+        partner=partner,
+        language=language,
+        title=title,
+        title_language=title_language,
+        description=description,
+        description_language=description_language,
+        modules=resolved,
+        draft=draft,
+        edition_versions=edition_versions,
+        edition_version_ids=pinned_layer_ids,
+    )
+
+
+def module_raw_blocks(snapshot, version_number, layers, source_language):
+    """A module's blocks after every layer, every language kept: (visible, hidden) block dicts."""
+    blocks, hidden = _core_blocks(snapshot, version_number), []
+    for layer in layers:
+        blocks, layer_hidden = _apply_layer(snapshot["slug"], blocks, source_language=source_language, **layer)
+        hidden.extend(layer_hidden)
+    return blocks, hidden
