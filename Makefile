@@ -20,10 +20,12 @@ system-packages:
 
 venv: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.txt
+# The development tools (pytest, playwright, ruff, djlint, locust, pre-commit) come from
+# requirements-dev.txt; the production image installs requirements.txt alone.
+$(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
 messages: venv
@@ -42,6 +44,7 @@ lint: venv
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/djlint templates --lint
 	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) scripts/import_cycles.py
 
 bench: setup
 	$(PY) bench/render_manual.py

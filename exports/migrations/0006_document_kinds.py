@@ -6,7 +6,10 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('exports', '0005_merge_print_kinds_and_review'),
+        # Both 0003s (the empty merge migration 0005 that joined them is gone; a database that
+        # recorded it keeps a harmless row).
+        ('exports', '0003_export_module_and_handout_kinds'),
+        ('exports', '0004_export_kind_review'),
     ]
 
     operations = [
