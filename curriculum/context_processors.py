@@ -2,6 +2,8 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils.translation import get_language, get_language_info
 
+from .translated import language_direction
+
 
 def language_switcher(request):
     """Links to the current page in every configured language, and the page's direction."""
@@ -17,5 +19,5 @@ def language_switcher(request):
     ]
     return {
         "language_links": links,
-        "page_direction": "rtl" if current in settings.RTL_LANGUAGES else "ltr",
+        "page_direction": language_direction(current),
     }

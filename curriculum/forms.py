@@ -4,6 +4,7 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from .models import Block
+from .translated import language_direction
 
 
 def edition_languages(curriculum, partner):
@@ -24,7 +25,7 @@ class BlockTextForm(forms.Form):
             self.fields["kind"] = forms.ChoiceField(choices=Block.Kind.choices, label=_("Kind"))
         for code in languages:
             name = get_language_info(code)["name_local"]
-            direction = "rtl" if code in settings.RTL_LANGUAGES else "ltr"
+            direction = language_direction(code)
             attrs = {"lang": code, "dir": direction}
             self.fields[f"title_{code}"] = forms.CharField(
                 label=_("Title (%(language)s)") % {"language": name},

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from curriculum.changes import word_diff
 from curriculum.markup import disallowed_markup
 from curriculum.models import Block, Curriculum, Module
-from curriculum.translated import BLOCK_FIELDS, CURRICULUM_FIELDS, MODULE_FIELDS
+from curriculum.translated import BLOCK_FIELDS, CURRICULUM_FIELDS, MODULE_FIELDS, language_direction
 
 from .models import TranslationRecord, TranslatorGrant
 
@@ -244,11 +244,11 @@ class Unit:
 
     @property
     def direction(self):
-        return "rtl" if self.language in settings.RTL_LANGUAGES else "ltr"
+        return language_direction(self.language)
 
     @property
     def source_direction(self):
-        return "rtl" if self.source_language in settings.RTL_LANGUAGES else "ltr"
+        return language_direction(self.source_language)
 
     def source_diff_html(self):
         """What changed in the source since the translation was made, word by word."""

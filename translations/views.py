@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from curriculum.models import Curriculum
+from curriculum.translated import language_direction
 
 from .exchange import MAX_FILE_BYTES, ExchangeFileError, exchange_filename, exchange_import, exchange_po, exchange_xliff
 from .services import (
@@ -134,7 +135,7 @@ def editor(request, slug, language, module_slug=None):
             "curriculum": curriculum,
             "module": module,
             "language": language,
-            "direction": "rtl" if language in settings.RTL_LANGUAGES else "ltr",
+            "direction": language_direction(language),
             "rows": rows,
             "matrix_url": reverse("translations:matrix", kwargs={"slug": curriculum.slug}),
         },
