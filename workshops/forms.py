@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from curriculum.models import Curriculum, EditionVersion, ModuleVersion, Partner
 
 from .models import Person, Resource, Workshop, is_secretariat
-from .services import ReachFilters, partners_editable_by
+from .permissions import partners_editable_by
+from .selectors import ReachFilters
 
 
 class ModuleVersionField(forms.ModelMultipleChoiceField):

@@ -35,6 +35,21 @@ def make_workshop(handbook, versions):
     return make
 
 
+@pytest.fixture
+def cascade(partner, other_partner, affiliate, make_workshop):
+    """A regional ToT, a national ToT it trained, and two workshops replicating the national one."""
+    regional = make_workshop(partner, kind="regional_tot", start_date=date(2024, 2, 1), end_date=date(2024, 2, 4),
+                             participants_women=12, participants_men=0, participants_total=12)  # fmt: skip
+    national = make_workshop(other_partner, kind="national_tot", parent_tot=regional, language="sw",
+                             start_date=date(2024, 5, 1), end_date=date(2024, 5, 2),
+                             participants_women=10, participants_men=0, participants_total=10)  # fmt: skip
+    make_workshop(
+        other_partner, parent_tot=national, language="sw", start_date=date(2025, 1, 5), end_date=date(2025, 1, 5)
+    )
+    make_workshop(affiliate, parent_tot=national, place='=HYPERLINK("http://evil")')
+    return regional, national
+
+
 @pytest.fixture(autouse=True)
 def english():
     """A request to an /ar/ page leaves Arabic active in the thread; services called directly expect English."""
