@@ -6,8 +6,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
 from curriculum.models import Partner
-
-from .models import is_secretariat
+from curriculum.roles import is_secretariat
 
 
 def is_workshop_editor(user):

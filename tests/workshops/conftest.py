@@ -3,7 +3,8 @@ from datetime import date
 import pytest
 from django.utils import translation
 
-from curriculum.models import ModuleVersion
+from curriculum.models import ModuleVersion, PartnerMembership
+from tests.factories import UserFactory
 from workshops.models import Workshop
 
 
@@ -48,6 +49,14 @@ def cascade(partner, other_partner, affiliate, make_workshop):
     )
     make_workshop(affiliate, parent_tot=national, place='=HYPERLINK("http://evil")')
     return regional, national
+
+
+@pytest.fixture
+def staff_editor(other_partner):
+    """Sauti's editor, given staff status to use the admin for her own records: staff grants her nothing more."""
+    user = UserFactory(username="staff-editor", is_staff=True)
+    PartnerMembership.objects.create(user=user, partner=other_partner)
+    return user
 
 
 @pytest.fixture(autouse=True)

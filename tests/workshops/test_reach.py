@@ -55,7 +55,7 @@ def test_a_hostile_place_comes_out_of_a_csv_export_as_text(client, secretariat, 
     assert any(cell.startswith("'") and "=cmd|" in cell for cell in cells)
 
 
-@pytest.mark.parametrize("persona", ["partner_editor", "outsider"])
+@pytest.mark.parametrize("persona", ["partner_editor", "outsider", "staff_editor"])
 def test_it_refuses_everyone_but_the_secretariat(request, client, persona, cascade):
     client.force_login(request.getfixturevalue(persona))
     assert client.get(reverse("workshops:reach")).status_code == 403
@@ -71,6 +71,13 @@ def test_the_secretariat_group_without_staff_status_is_the_secretariat_too(clien
     outsider.groups.add(Group.objects.get_or_create(name="secretariat")[0])
     assert reverse("workshops:reach") in client.get(reverse("workshops:partner-map")).content.decode()
     assert client.get(reverse("workshops:reach")).status_code == 200
+
+
+def test_staff_status_alone_does_not_show_the_secretariats_pages(client, staff_editor):
+    client.force_login(staff_editor)
+    page = client.get(reverse("workshops:partner-map")).content.decode()
+    assert reverse("workshops:list") in page  # her own partner's records
+    assert reverse("workshops:reach") not in page and reverse("workshops:review") not in page
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client):
