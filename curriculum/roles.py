@@ -2,10 +2,17 @@
 
 from .models import PartnerMembership
 
+SECRETARIAT_GROUP = "secretariat"
+
 
 def is_secretariat(user):
-    """Secretariat editors edit and publish the core curriculum."""
-    return user.is_authenticated and (user.is_superuser or user.groups.filter(name="secretariat").exists())
+    """The secretariat (superusers and the `secretariat` group) edits the core and sees every partner's records.
+
+    The platform's one answer to "is this the secretariat?". Staff status is not part of it: it only
+    opens the Django admin, and a partner editor given admin access for her own content must not see
+    other partners' workshop records and people.
+    """
+    return user.is_authenticated and (user.is_superuser or user.groups.filter(name=SECRETARIAT_GROUP).exists())
 
 
 def can_edit_edition(user, partner):

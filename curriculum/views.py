@@ -7,11 +7,12 @@ from exports.forms import EditionExportForm
 
 from .models import Curriculum, Partner
 from .resolution import edition_resolve
+from .roles import is_secretariat
 
 
 def _visible_curriculum(request, slug):
     curriculum = get_object_or_404(Curriculum, slug=slug)
-    if not curriculum.is_published and not request.user.is_staff:
+    if not curriculum.is_published and not is_secretariat(request.user):
         raise Http404
     return curriculum
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from curriculum.changes import word_diff
 from curriculum.markup import disallowed_markup
 from curriculum.models import Block, Curriculum, Module
+from curriculum.roles import is_secretariat
 from curriculum.translated import BLOCK_FIELDS, CURRICULUM_FIELDS, MODULE_FIELDS, language_direction
 
 from .models import TranslationRecord, TranslatorGrant
@@ -26,7 +27,6 @@ MARKDOWN_FIELDS = {"body", "summary", "description"}
 # Fields with a short database column (characters).
 SHORT_FIELDS = {"title": 200, "topic": 120}
 TRANSLATOR_GROUP_PREFIX = "translators-"
-SECRETARIAT_GROUP = "secretariat"
 
 
 def translated_model_register(model, fields):
@@ -165,7 +165,7 @@ def translator_languages(user, partner=None):
     """The languages a person may translate content into, for the core curriculum (or one partner's editions)."""
     if not user.is_authenticated or not user.is_active:
         return set()
-    if user.is_superuser or user.groups.filter(name=SECRETARIAT_GROUP).exists():
+    if is_secretariat(user):
         return set(settings.LANGUAGE_CODES)
     codes = {
         name.removeprefix(TRANSLATOR_GROUP_PREFIX)

@@ -4,9 +4,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from curriculum.models import Curriculum, EditionVersion, ModuleVersion, Partner
+from curriculum.roles import is_secretariat
 
-from .models import Person, Resource, Workshop, is_secretariat
-from .services import ReachFilters, partners_editable_by
+from .models import Person, Resource, Workshop
+from .permissions import partners_editable_by
+from .selectors import ReachFilters
 
 
 class ModuleVersionField(forms.ModelMultipleChoiceField):

@@ -6,14 +6,9 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from curriculum.roles import is_secretariat
+
 SCORE_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
-
-
-def is_secretariat(user):
-    """The secretariat sees every partner's records: staff, superusers and the "secretariat" group."""
-    if not user.is_authenticated:
-        return False
-    return user.is_staff or user.is_superuser or user.groups.filter(name="secretariat").exists()
 
 
 class PartnerScopedQuerySet(models.QuerySet):

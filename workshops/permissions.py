@@ -5,12 +5,20 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
-from .models import is_secretariat
+from curriculum.models import Partner
+from curriculum.roles import is_secretariat
 
 
 def is_workshop_editor(user):
     """The secretariat, or an editor of at least one partner."""
     return user.is_authenticated and (is_secretariat(user) or user.partner_memberships.exists())
+
+
+def partners_editable_by(user):
+    """The partners whose workshops the user may record: all for the secretariat, else her memberships."""
+    if is_secretariat(user):
+        return Partner.objects.all()
+    return Partner.objects.filter(memberships__user=user)
 
 
 def _requires(test):

@@ -16,6 +16,7 @@ from exports.models import ExportJob
 from exports.services import ExportError
 
 from . import charts
+from .csv_import import IMPORT_COLUMNS, IMPORT_EXAMPLE, ImportFileError, workshops_import
 from .csvsafe import csv_response
 from .forms import (
     ReachFilterForm,
@@ -28,20 +29,8 @@ from .forms import (
 from .models import Resource, Workshop
 from .permissions import editor_required, is_workshop_editor, secretariat_required
 from .review import review_request
-from .services import (
-    IMPORT_COLUMNS,
-    IMPORT_EXAMPLE,
-    REACH_DIMENSIONS,
-    ImportFileError,
-    partner_map_entries,
-    reach_cascade,
-    reach_table,
-    reach_totals,
-    resource_create,
-    resources_search,
-    workshop_record,
-    workshops_import,
-)
+from .selectors import REACH_DIMENSIONS, partner_map_entries, reach_cascade, reach_table, reach_totals, resources_search
+from .services import resource_create, workshop_record
 from .uploads import UploadRefused
 
 IMPORT_SESSION_KEY = "workshops-import"

@@ -35,12 +35,12 @@ from tests.security.test_hostile_content import (
     is_plain_text,
     main_of,
 )
-from tests.workshops.test_import import GOOD
+from tests.workshops.test_csv_import import GOOD
 from translations import catalogs
 from translations.exchange import XLIFF_NS, exchange_po, exchange_xliff
 from translations.services import text_hash
+from workshops.csv_import import IMPORT_COLUMNS
 from workshops.models import Resource, Workshop
-from workshops.services import IMPORT_COLUMNS
 
 pytestmark = pytest.mark.django_db
 HANDOUT = "block:session-1/handout:body"  # English only in the handbook: every translation of it is new

@@ -28,12 +28,13 @@ pytestmark = pytest.mark.django_db
 
 PERSONAS = [
     "anonymous", "trainer", "partner_editor", "affiliate_editor", "other_editor",
-    "translator_fa", "translator_ar", "secretariat", "superuser",
+    "translator_fa", "translator_ar", "secretariat", "superuser", "staff_only", "secretariat_group_only",
 ]  # fmt: skip
 EVERYONE = set(PERSONAS)
 SIGNED_IN = EVERYONE - {"anonymous"}
 OWN_PARTNER = {"partner_editor"}
-SECRETARIAT = {"secretariat", "superuser"}
+# Superusers and the `secretariat` group, with or without staff status; staff status alone is not in it.
+SECRETARIAT = {"secretariat", "superuser", "secretariat_group_only"}
 WORKSHOP_EDITORS = {"partner_editor", "affiliate_editor", "other_editor"} | SECRETARIAT
 PERSIAN = {"translator_fa"} | SECRETARIAT  # the secretariat may translate any language
 TRANSLATORS = {"translator_fa", "translator_ar"} | SECRETARIAT
@@ -118,10 +119,19 @@ def test_every_route_has_a_rule():
     assert missing == [], f"routes without a permission rule: {missing}"
 
 
+def test_staff_status_alone_is_answered_like_a_trainer_and_the_group_like_the_secretariat():
+    """Keeps the table honest: one rule for "is this the secretariat?", whatever the route."""
+    for route, answers in RULES.items():
+        for allowed in filter(None, answers):
+            assert ("staff_only" in allowed) == ("trainer" in allowed), route
+            assert ("secretariat_group_only" in allowed) == ("secretariat" in allowed), route
+
+
 @pytest.fixture
-def world(handbook, partner, affiliate, other_partner, settings, tmp_path):
+def world(handbook, partner, affiliate, other_partner, settings, tmp_path, staff_only, secretariat_group_only):
     """Objects for every route: a partner edition with a local block, a rendered PDF, a workshop, a resource..."""
     users = {"anonymous": None, "trainer": UserFactory(username="trainer")}
+    users["staff_only"], users["secretariat_group_only"] = staff_only, secretariat_group_only
     for name, member_of in (
         ("partner_editor", partner),
         ("affiliate_editor", affiliate),

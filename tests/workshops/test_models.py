@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from workshops.models import Workshop
+from workshops.models import Person, Workshop
 
 pytestmark = pytest.mark.django_db
 
@@ -77,6 +77,16 @@ def test_editors_see_their_partners_records_only(
     assert list(Workshop.objects.editable_by(affiliate_editor)) == [affiliated]
     assert set(Workshop.objects.editable_by(secretariat)) == {own, other, affiliated}
     assert not Workshop.objects.editable_by(outsider).exists()
+
+
+def test_staff_status_does_not_widen_an_editors_records(partner, other_partner, make_workshop, staff_editor):
+    own = make_workshop(partner)
+    theirs = make_workshop(other_partner)
+    Person.objects.create(partner=partner, name="Rania Haddad")
+    sauti_person = Person.objects.create(partner=other_partner, name="Neema Mushi")
+    assert list(Workshop.objects.editable_by(staff_editor)) == [theirs]
+    assert list(Person.objects.editable_by(staff_editor)) == [sauti_person]
+    assert own not in Workshop.objects.editable_by(staff_editor)
 
 
 def test_the_edition_used_must_be_the_partners_or_its_parents(

@@ -78,7 +78,7 @@ def test_a_partner_editor_edits_her_own_workshop(client, partner, partner_editor
     assert workshop.place == "Mafraq" and workshop.created_by is None  # the recorder does not change
 
 
-@pytest.mark.parametrize("persona", ["other_editor", "affiliate_editor"])
+@pytest.mark.parametrize("persona", ["other_editor", "affiliate_editor", "staff_editor"])
 def test_it_refuses_other_partners_editors(request, client, partner, handbook, versions, make_workshop, persona):
     workshop = make_workshop(partner)
     client.force_login(request.getfixturevalue(persona))
@@ -142,3 +142,13 @@ def test_the_form_offers_her_partners_editions_only(client, partner, other_partn
     accepted = client.post(reverse("workshops:create"), _form(partner, handbook, versions, edition_version=own.pk))
     assert accepted.status_code == 302
     assert Workshop.objects.get().edition_version == own
+
+
+def test_a_staff_editor_records_for_her_own_partner_only(
+    client, partner, other_partner, staff_editor, handbook, versions
+):
+    client.force_login(staff_editor)
+    assert list(client.get(reverse("workshops:create")).context["form"].fields["partner"].queryset) == [other_partner]
+    response = client.post(reverse("workshops:create"), _form(partner, handbook, versions))
+    assert response.status_code == 200 and "partner" in response.context["form"].errors
+    assert not Workshop.objects.exists()

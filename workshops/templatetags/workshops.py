@@ -1,6 +1,6 @@
 from django import template
 
-from workshops.models import is_secretariat as user_is_secretariat
+from curriculum.roles import is_secretariat as user_is_secretariat
 from workshops.permissions import is_workshop_editor as user_is_workshop_editor
 
 register = template.Library()

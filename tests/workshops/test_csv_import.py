@@ -7,8 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from workshops.csv_import import IMPORT_COLUMNS, ImportFileError, workshops_import
 from workshops.models import Workshop
-from workshops.services import IMPORT_COLUMNS, ImportFileError, workshops_import
 
 pytestmark = pytest.mark.django_db
 

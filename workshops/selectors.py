@@ -1,0 +1,225 @@
+"""Reads of the workshops app: reach figures, the partner map, the resource library's search."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Coalesce, ExtractYear
+from django.urls import reverse
+
+from curriculum.models import Curriculum, Module, ModuleVersion, Partner
+
+from .models import Resource, Workshop
+
+# --- Reach -----------------------------------------------------------------------
+
+REACH_DIMENSIONS = ["year", "country", "partner", "language", "module", "kind"]
+
+
+@dataclass
+class ReachFilters:
+    year: int | None = None
+    country: str = ""
+    partner: str = ""  # slug
+    language: str = ""
+    kind: str = ""
+    module: str = ""  # slug
+
+    def apply(self, workshops):
+        if self.year:
+            workshops = workshops.filter(start_date__year=self.year)
+        if self.country:
+            workshops = workshops.filter(country=self.country)
+        if self.partner:
+            workshops = workshops.filter(partner__slug=self.partner)
+        if self.language:
+            workshops = workshops.filter(language=self.language)
+        if self.kind:
+            workshops = workshops.filter(kind=self.kind)
+        if self.module:
+            # A subquery, not a join: a join would count a workshop once per module it used.
+            used = ModuleVersion.objects.filter(module__slug=self.module).values("workshops")
+            workshops = workshops.filter(pk__in=used)
+        return workshops
+
+
+@dataclass
+class ReachRow:
+    key: str
+    label: str
+    workshops: int
+    participants: int
+    women: int
+    men: int
+
+
+def _totals():
+    return {
+        "workshops": Count("id"),
+        "participants": Coalesce(Sum("participants_total"), 0),
+        "women": Coalesce(Sum("participants_women"), 0),
+        "men": Coalesce(Sum("participants_men"), 0),
+    }
+
+
+def reach_table(*, workshops, dimension):
+    """Workshops and participants grouped by one dimension, aggregated by the database."""
+    if dimension == "module":
+        return _module_table(workshops)
+    if dimension == "year":
+        grouped = workshops.annotate(group=ExtractYear("start_date")).values("group")
+    elif dimension == "partner":
+        grouped = workshops.values(group=F("partner__slug"), name=F("partner__name"))
+    else:
+        grouped = workshops.values(group=F(dimension))
+    rows = grouped.annotate(**_totals()).order_by("group")
+    labels = _labels(dimension)
+    return [
+        ReachRow(
+            key=str(row["group"]),
+            label=row.get("name") or labels.get(row["group"], str(row["group"])),
+            workshops=row["workshops"],
+            participants=row["participants"],
+            women=row["women"],
+            men=row["men"],
+        )
+        for row in rows
+    ]
+
+
+def _labels(dimension):
+    if dimension == "language":
+        return dict(settings.LANGUAGES)
+    if dimension == "kind":
+        return dict(Workshop.Kind.choices)
+    return {}
+
+
+def _module_table(workshops):
+    through = Workshop.module_versions.through.objects.filter(workshop__in=workshops.values("pk"))
+    rows = (
+        through.values(group=F("moduleversion__module_id"))
+        .annotate(
+            workshops=Count("workshop", distinct=True),
+            participants=Coalesce(Sum("workshop__participants_total"), 0),
+            women=Coalesce(Sum("workshop__participants_women"), 0),
+            men=Coalesce(Sum("workshop__participants_men"), 0),
+        )
+        .order_by("group")
+    )
+    rows = list(rows)
+    # One query for the titles, in the page's language (modeltranslation picks it).
+    modules = Module.objects.in_bulk([row["group"] for row in rows])
+    table = [
+        ReachRow(
+            key=modules[row["group"]].slug,
+            label=modules[row["group"]].title or modules[row["group"]].slug,
+            workshops=row["workshops"],
+            participants=row["participants"],
+            women=row["women"],
+            men=row["men"],
+        )
+        for row in rows
+    ]
+    position = {module.slug: (module.curriculum_id, module.position) for module in modules.values()}
+    table.sort(key=lambda row: (position[row.key], row.key))
+    return table
+
+
+@dataclass
+class Cascade:
+    levels: list  # ReachRow per kind: regional ToT, national ToT, workshop
+    flows: list  # (from kind, to kind, replications, participants)
+    top_tots: list
+
+
+def reach_cascade(*, workshops):
+    """The cascade as numbers: each level's size and the replications flowing from ToTs down the tree."""
+    by_kind = {row.key: row for row in reach_table(workshops=workshops, dimension="kind")}
+    order = [Workshop.Kind.REGIONAL_TOT, Workshop.Kind.NATIONAL_TOT, Workshop.Kind.WORKSHOP]
+    labels = dict(Workshop.Kind.choices)
+    levels = [by_kind.get(kind) or ReachRow(kind, labels[kind], 0, 0, 0, 0) for kind in order]
+    flows = [
+        (row["parent_tot__kind"], row["kind"], row["replications"], row["participants"])
+        for row in workshops.filter(parent_tot__isnull=False)
+        .values("parent_tot__kind", "kind")
+        .annotate(replications=Count("id"), participants=Coalesce(Sum("participants_total"), 0))
+        .order_by("parent_tot__kind", "kind")
+    ]
+    top_tots = list(
+        workshops.filter(kind__in=Workshop.TOT_KINDS)
+        .select_related("partner")
+        .annotate(
+            replication_count=Count("replications", distinct=True),
+            reached=Coalesce(Sum("replications__participants_total"), 0),
+        )
+        .filter(replication_count__gt=0)
+        .order_by("-reached", "-start_date")[:15]
+    )
+    return Cascade(levels=levels, flows=flows, top_tots=top_tots)
+
+
+def reach_totals(*, workshops):
+    return workshops.aggregate(**_totals(), tots=Count("id", filter=Q(kind__in=Workshop.TOT_KINDS)))
+
+
+# --- Partner map -------------------------------------------------------------------
+
+
+def _map_point(latitude, longitude):
+    """Equirectangular position on the outline map (two units a degree; see scripts/world_outline.py)."""
+    if latitude is None or longitude is None:
+        return None
+    return {"x": round((float(longitude) + 180) * 2, 1), "y": round((90 - float(latitude)) * 2, 1)}
+
+
+def partner_map_entries():
+    """Partners then their affiliates, with what a pin's popup shows, in the page's language."""
+    curriculum = Curriculum.objects.filter(is_published=True).order_by("slug").first()
+    languages = dict(settings.LANGUAGES)
+    partners = Partner.objects.select_related("parent").order_by("name")
+    entries = []
+    for partner in partners:
+        entries.append(
+            {
+                "slug": partner.slug,
+                "name": partner.name,
+                "country": partner.country,
+                "city": partner.city,
+                "latitude": float(partner.latitude) if partner.latitude is not None else None,
+                "longitude": float(partner.longitude) if partner.longitude is not None else None,
+                "point": _map_point(partner.latitude, partner.longitude),
+                "languages": [str(languages.get(code, code)) for code in partner.languages],
+                "description": partner.description or "",
+                "affiliate_of": partner.parent.name if partner.parent_id else "",
+                "parent_slug": partner.parent.slug if partner.parent_id else "",
+                "url": reverse("curriculum:detail", kwargs={"slug": curriculum.slug}) + f"?partner={partner.slug}"
+                if curriculum
+                else "",
+            }
+        )
+    return entries
+
+
+# --- Resource centre ---------------------------------------------------------------
+
+
+def resources_search(*, query="", kind="", language="", year=None, partner="", tag=""):
+    """Library entries matching the words in any language's title or description, and the filters."""
+    resources = Resource.objects.select_related("partner").prefetch_related("tags")
+    for word in query.split()[:8]:
+        matches = Q()
+        for code in settings.LANGUAGE_CODES:
+            matches |= Q(**{f"title_{code}__icontains": word}) | Q(**{f"description_{code}__icontains": word})
+        resources = resources.filter(matches)
+    if kind:
+        resources = resources.filter(kind=kind)
+    if language:
+        resources = resources.filter(language=language)
+    if year:
+        resources = resources.filter(year=year)
+    if partner:
+        resources = resources.filter(partner__slug=partner)
+    if tag:
+        resources = resources.filter(tags__slug=tag)
+    return resources.distinct()
