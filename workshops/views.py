@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from exports.models import ExportJob
 from exports.services import ExportError
+from exports.serving import stored_file_response
 
 from . import charts
 from .csvsafe import csv_response
@@ -308,11 +309,19 @@ def resource_add(request):
     return render(request, "workshops/resource_form.html", {"form": form})
 
 
-@require_GET
+@require_http_methods(["GET", "HEAD"])
 def resource_download(request, pk):
+    """Public: a library document, resumable and revalidated like the platform's other stored files."""
     resource = get_object_or_404(Resource, pk=pk)
-    return _stored_file(
-        resource.file.name,
+    if not resource.file:
+        raise Http404
+    return stored_file_response(
+        request,
+        name=resource.file.name,
+        # The file is set once, under a name that holds its content's hash (resource_create).
+        etag_value=hashlib.sha256(resource.file.name.encode()).hexdigest(),
+        last_modified=resource.created_at,
         filename=resource.file.name.rsplit("/", 1)[-1],
         content_type=resource.file_type or "application/octet-stream",
+        cache_control="public, max-age=0, must-revalidate",
     )

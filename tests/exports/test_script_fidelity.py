@@ -10,7 +10,7 @@ from django.core.files.storage import default_storage
 
 from curriculum.models import Block
 from curriculum.services import curriculum_publish
-from exports import documents, rendering, services
+from exports import documents, glyphs, rendering, services, weasyprint_actualtext
 from exports.models import ExportJob
 from tests.pdf import pdf_text
 
@@ -23,7 +23,7 @@ PRIVATE_USE = "\ue000"
 def test_every_script_of_the_samples_has_its_glyphs():
     for language in SAMPLES:
         texts = documents.edition_texts(sample_edition(language))
-        assert rendering.missing_glyphs(texts) == [], language
+        assert glyphs.missing_glyphs(texts) == [], language
 
 
 @pytest.mark.parametrize(
@@ -40,12 +40,12 @@ def test_every_script_of_the_samples_has_its_glyphs():
     ],
 )
 def test_letters_of_every_script_are_covered(language, text):
-    assert rendering.missing_glyphs([rendering.ContentText("m/k", language, text)]) == []
+    assert glyphs.missing_glyphs([glyphs.ContentText("m/k", language, text)]) == []
 
 
 def test_an_emoji_and_a_private_use_character_are_named_with_their_code_points():
-    problems = rendering.missing_glyphs(
-        [rendering.ContentText("session-1/handout", "en", f"Draw a {BUTTERFLY} here {PRIVATE_USE}.")]
+    problems = glyphs.missing_glyphs(
+        [glyphs.ContentText("session-1/handout", "en", f"Draw a {BUTTERFLY} here {PRIVATE_USE}.")]
     )
     assert [(problem.where, problem.language) for problem in problems] == [("session-1/handout", "en")]
     assert set(problems[0].characters) == {BUTTERFLY, PRIVATE_USE}
@@ -54,13 +54,13 @@ def test_an_emoji_and_a_private_use_character_are_named_with_their_code_points()
 
 def test_a_character_missing_from_one_language_stack_is_caught_even_if_another_has_it():
     # Devanagari is in the Hindi stack, not in the Russian one: a Russian block must not rely on it.
-    assert rendering.missing_glyphs([rendering.ContentText("m/k", "hi", "क")]) == []
-    assert rendering.missing_glyphs([rendering.ContentText("m/k", "ru", "क")])[0].characters == ("क",)
+    assert glyphs.missing_glyphs([glyphs.ContentText("m/k", "hi", "क")]) == []
+    assert glyphs.missing_glyphs([glyphs.ContentText("m/k", "ru", "क")])[0].characters == ("क",)
 
 
 def test_the_css_names_the_same_font_stacks_as_the_checker():
     css = (Path(settings.BASE_DIR) / "static" / "css" / "pdf.css").read_text()
-    for language, stack in rendering.FONT_STACKS.items():
+    for language, stack in glyphs.FONT_STACKS.items():
         if language == "default":
             match = re.search(r"^html, [^{]*\{\s*font-family: ([^;]+);", css, re.M)
         else:
@@ -71,9 +71,9 @@ def test_the_css_names_the_same_font_stacks_as_the_checker():
 
 
 def test_the_fonts_are_read_from_the_files_fontconfig_names():
-    files = rendering.family_files("Noto Nastaliq Urdu")
+    files = glyphs.family_files("Noto Nastaliq Urdu")
     assert files and all(Path(path).is_file() for path, _index in files)
-    assert ord("ہ") in rendering.family_codepoints("Noto Nastaliq Urdu")
+    assert ord("ہ") in glyphs.family_codepoints("Noto Nastaliq Urdu")
 
 
 @pytest.mark.django_db
@@ -118,7 +118,7 @@ def test_a_box_the_renderer_warns_about_also_stops_the_pdf(handbook):
     curriculum_publish(curriculum=handbook)
     job = services.export_request(curriculum=handbook, language="en", enqueue=False)
     # As if the glyph table were wrong: the renderer's own warning must still stop the PDF.
-    with mock.patch("exports.rendering.missing_glyphs", return_value=[]):
+    with mock.patch("exports.glyphs.missing_glyphs", return_value=[]):
         services.export_job_render(job_id=job.pk)
     job.refresh_from_db()
     assert job.status == ExportJob.Status.FAILED and "U+1F98B" in job.error
@@ -139,7 +139,7 @@ def test_indic_text_copies_out_of_the_pdf_as_it_was_written(language, tmp_path):
 
 def test_without_actual_text_the_glyph_map_garbles_devanagari(tmp_path, monkeypatch):
     # The reason for the spans: plain WeasyPrint output reads back wrong.
-    monkeypatch.setattr(rendering, "actual_text_enabled", False)
+    monkeypatch.setattr(weasyprint_actualtext, "enabled", False)
     path = tmp_path / "hi.pdf"
     path.write_bytes(rendering.html_to_pdf(rendering.edition_html(sample_edition("hi"))).pdf)
     assert "नेतृत्व एक अभ्यास है" not in pdf_text(path)

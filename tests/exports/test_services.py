@@ -8,7 +8,7 @@ from kombu.exceptions import OperationalError
 
 from curriculum.models import Block
 from curriculum.services import module_publish
-from exports import services
+from exports import queue, services
 from exports.models import ExportJob
 from tests.pdf import pdf_text
 
@@ -52,26 +52,26 @@ def test_unpublished_curricula_cannot_be_exported(handbook):
 
 
 def test_the_job_is_queued_only_after_the_request_commits(handbook, django_capture_on_commit_callbacks):
-    with mock.patch("exports.tasks.render_export.apply_async") as send:
+    with mock.patch("exports.queue.task_send") as send:
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             job = services.export_request(curriculum=handbook, language="en")
         send.assert_not_called()
         for callback in callbacks:
             callback()
-    send.assert_called_once_with(args=[str(job.pk)], queue="pdf")
+    send.assert_called_once_with(queue.RENDER_TASK, args=[str(job.pk)])
     job.refresh_from_db()
     assert job.enqueued_at is not None
 
 
 def test_when_the_queue_is_down_the_request_is_kept_and_the_user_told(handbook, django_capture_on_commit_callbacks):
-    down = mock.patch("exports.tasks.render_export.apply_async", side_effect=OperationalError("Connection refused"))
+    down = mock.patch("exports.queue.task_send", side_effect=OperationalError("Connection refused"))
     with down, django_capture_on_commit_callbacks(execute=True):
         job = services.export_request(curriculum=handbook, language="en")
     job.refresh_from_db()
     assert job.status == ExportJob.Status.QUEUED
     assert job.stage == ExportJob.Stage.QUEUE_DOWN
     assert job.enqueued_at is None
-    with mock.patch("exports.tasks.render_export.apply_async") as send:
+    with mock.patch("exports.queue.task_send") as send:
         result = services.export_jobs_recover(now=timezone.now() + timedelta(seconds=10))
     assert result["resent"] == 1
     send.assert_called_once()
@@ -120,7 +120,7 @@ def test_a_job_whose_worker_died_is_retried_then_failed(handbook):
     job = services.export_request(curriculum=handbook, language="en", enqueue=False)
     long_ago = timezone.now() - timedelta(hours=1)
     ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.RUNNING, started_at=long_ago, attempts=1)
-    with mock.patch("exports.tasks.render_export.apply_async"):
+    with mock.patch("exports.queue.task_send"):
         assert services.export_jobs_recover()["retried"] == 1
     ExportJob.objects.filter(pk=job.pk).update(
         status=ExportJob.Status.RUNNING, started_at=long_ago, attempts=services.MAX_ATTEMPTS
