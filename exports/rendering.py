@@ -17,8 +17,6 @@ from django.utils import timezone, translation
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
-from .spec import ExportSpec
-
 PDF_TEMPLATE = "exports/pdf/manual.html"
 RUNNING_TEMPLATE = "exports/pdf/running.html"
 PDF_STYLESHEET = "css/pdf.css"
@@ -122,8 +120,7 @@ def edition_html(edition, spec=None, *, document="manual", generated_at=None, to
     of each module) and "part" (modules alone); neither draws running headers or footers,
     which the assembly stamps on every page afterwards.
     """
-    spec = spec or ExportSpec(language=edition.language)
-    profile = spec.profile
+    profile = spec.profile if spec else "a4"
     context = _page_context(edition, profile=profile, generated_at=generated_at)
     toc_pages = toc_pages or [None] * len(edition.modules)
     with translation.override(edition.language):
@@ -132,7 +129,7 @@ def edition_html(edition, spec=None, *, document="manual", generated_at=None, to
             {
                 **context,
                 "document": document,
-                "grayscale": spec.grayscale,
+                "grayscale": bool(spec and spec.grayscale),
                 "toc": list(zip(edition.modules, toc_pages, strict=True)),
                 # Parts and front matter leave the margins to the running layer; see RUNNING_TEMPLATE.
                 "margins_drawn": document not in {"front", "part"},
@@ -145,7 +142,7 @@ def running_html(edition, spec=None, *, modules, numbers, generated_at=None):
 
     exports/assembly.py cuts the laid-out layer into pieces and stamps them on each page.
     """
-    profile = (spec or ExportSpec(language=edition.language)).profile
+    profile = spec.profile if spec else "a4"
     top, side, bottom = PAGE_SIZES.get(profile, PAGE_SIZES["a4"])[1]
     with translation.override(edition.language):
         return render_to_string(
