@@ -33,7 +33,7 @@ WORK, CURRICULUM = demo_setup("cc-recall-")
 from django.conf import settings  # noqa: E402
 
 from curriculum.resolution import edition_resolve  # noqa: E402
-from exports import documents, rendering  # noqa: E402
+from exports import documents, rendering, weasyprint_actualtext  # noqa: E402
 from tests.exports.scripts import SAMPLES, sample_edition  # noqa: E402
 
 INVISIBLE = {
@@ -88,7 +88,7 @@ def main():
     parser.add_argument("--lost", action="store_true", help="show the most often lost words")
     parser.add_argument("--no-actual-text", action="store_true", help="plain WeasyPrint text (the 'before' figures)")
     args = parser.parse_args()
-    rendering.actual_text_enabled = not args.no_actual_text
+    weasyprint_actualtext.enabled = not args.no_actual_text
 
     curriculum = CURRICULUM
     print(f"variant={args.variant or 'plain'} actual_text={not args.no_actual_text} css={args.css or '-'}\n")

@@ -218,18 +218,29 @@ class OfflineMember:
 
 
 def offline_members(*, curriculum, partner, language):
-    """The files of an edition's offline package, each a (possibly still rendering) export job."""
+    """The files of an edition's offline package, each a (possibly still rendering) export job.
+
+    The edition is resolved once and every document of the package is asked for with it.
+    """
     from exports.services import export_request
 
-    members = [
-        OfflineMember("manual.pdf", export_request(curriculum=curriculum, language=language, partner=partner)),
-    ]
     edition = edition_resolve(curriculum=curriculum, language=language, partner=partner)
+    members = [
+        OfflineMember(
+            "manual.pdf", export_request(curriculum=curriculum, language=language, partner=partner, edition=edition)
+        ),
+    ]
     if any(block.kind == "handout" for module in edition.modules for block in module.blocks):
         members.append(
             OfflineMember(
                 "handouts.pdf",
-                export_request(curriculum=curriculum, language=language, partner=partner, kind=ExportJob.Kind.HANDOUTS),
+                export_request(
+                    curriculum=curriculum,
+                    language=language,
+                    partner=partner,
+                    kind=ExportJob.Kind.HANDOUTS,
+                    edition=edition,
+                ),
             )
         )
     for number, module in enumerate(edition.modules, start=1):
@@ -242,6 +253,7 @@ def offline_members(*, curriculum, partner, language):
                     partner=partner,
                     kind=ExportJob.Kind.MODULE,
                     params={"module": module.slug},
+                    edition=edition,
                 ),
             )
         )
@@ -258,24 +270,22 @@ def offline_package(*, curriculum, partner, language):
     import json
     import zipfile
 
-    from django.core.files.storage import default_storage
     from django.template.loader import render_to_string
 
-    from exports.services import store_file
+    from exports import storage
 
     edition, members = offline_members(curriculum=curriculum, partner=partner, language=language)
     fingerprint = hashlib.sha256("".join(member.job.fingerprint for member in members).encode()).hexdigest()
-    name = f"{settings.EXPORTS_STORAGE_DIR}/offline/{fingerprint}.zip"
+    name = storage.offline_package_name(fingerprint)
     if any(member.job.status != ExportJob.Status.DONE for member in members):
         return None, fingerprint, members
-    if default_storage.exists(name):
+    if storage.stored(name):
         return name, fingerprint, members
     files = []
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for member in members:
-            with default_storage.open(member.job.file.name, "rb") as handle:
-                data = handle.read()
+            data = storage.read(member.job.file.name)
             # PDFs are already compressed: stored as they are, they open straight from the archive.
             archive.writestr(member.filename, data, compress_type=zipfile.ZIP_STORED)
             files.append(
@@ -306,5 +316,5 @@ def offline_package(*, curriculum, partner, language):
                 "downloads/offline_index.html", {"manifest": manifest, "edition": edition, "partner": partner}
             )
         archive.writestr("index.html", index, compress_type=zipfile.ZIP_DEFLATED)
-    store_file(name, buffer.getvalue())
+    storage.store_file(name, buffer.getvalue())
     return name, fingerprint, members

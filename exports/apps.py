@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class ExportsConfig(AppConfig):
     name = "exports"
     verbose_name = _("Exports")
+
+    def ready(self):
+        # Every process that renders (web, CLI, workers) is a Django process: patch WeasyPrint here, once.
+        from . import weasyprint_actualtext
+
+        weasyprint_actualtext.install()

@@ -13,7 +13,7 @@ modules whose print HTML changed since the last render), then joined here:
 - the pieces' structure trees, named destinations and bookmarks are merged, so the joined file
   stays a tagged PDF whose contents entries and bookmarks lead to the right pages.
 
-Pure: no database, no storage; exports/services.py decides what to render and stores results.
+Pure: no database, no storage; exports/parts.py decides what to render and stores results.
 """
 
 import io
@@ -28,14 +28,12 @@ from . import rendering
 FRONT_PAGES_GUESS = 2
 
 
-def part_html(edition, module, *, profile="a4", grayscale=False):
+def part_html(edition, module, spec=None):
     """The print HTML of one module as a part of its manual: no cover, no margins, nothing edition-wide."""
-    return rendering.edition_html(
-        replace(edition, modules=[module]), profile=profile, document="part", grayscale=grayscale
-    )
+    return rendering.edition_html(replace(edition, modules=[module]), spec, document="part")
 
 
-def front_render(edition, *, part_pages, profile="a4", grayscale=False, generated_at=None):
+def front_render(edition, spec=None, *, part_pages, generated_at=None):
     """Lay out the cover and contents, with each module's first page counted from the parts' lengths.
 
     Returns the render and the first page of every module. The contents' own length moves
@@ -46,14 +44,7 @@ def front_render(edition, *, part_pages, profile="a4", grayscale=False, generate
     for _attempt in range(4):
         starts = module_starts(front_pages, part_pages)
         result = rendering.html_to_pdf(
-            rendering.edition_html(
-                edition,
-                profile=profile,
-                document="front",
-                grayscale=grayscale,
-                generated_at=generated_at,
-                toc_pages=starts,
-            ),
+            rendering.edition_html(edition, spec, document="front", generated_at=generated_at, toc_pages=starts),
             title=edition.title,
         )
         if result.page_count == front_pages:
@@ -71,7 +62,7 @@ def module_starts(front_pages, part_pages):
     return starts
 
 
-def running_render(edition, *, front_pages, modules_pages, profile="a4", generated_at=None):
+def running_render(edition, spec=None, *, front_pages, modules_pages, generated_at=None):
     """Lay out the running layer and say, for each page of the manual, which pieces of it go there.
 
     `modules_pages` pairs each module with its part's page count. Returns the layer (an
@@ -84,7 +75,7 @@ def running_render(edition, *, front_pages, modules_pages, profile="a4", generat
     for header, (_module, count) in enumerate(modules_pages):
         plan += [(header, len(plan) - 1 + offset) for offset in range(count)]
     html = rendering.running_html(
-        edition, modules=modules, numbers=range(2, len(plan) + 1), profile=profile, generated_at=generated_at
+        edition, spec, modules=modules, numbers=range(2, len(plan) + 1), generated_at=generated_at
     )
     return rendering.html_to_pdf(html, pdf_variant=None), plan
 

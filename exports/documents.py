@@ -1,17 +1,22 @@
 """What an export job renders: one builder per document kind, all through the same pipeline.
 
-A builder takes a job and returns the print HTML, the PDF title, the content texts to
-check for missing glyphs and facts for the job's report. Apps add kinds with `register`
-(the workshops app adds the yearly review).
+A builder takes the job's spec (exports/spec.py) and, for a document of a curriculum, the
+edition resolved once for the job; it returns the print HTML, the PDF title, the content
+texts to check for missing glyphs and facts for the job's report. Apps add kinds with
+`register` (the workshops app adds the yearly review), saying which templates and
+stylesheets the document's rendering reads: only those go into its fingerprint.
 """
 
 from dataclasses import dataclass, field, replace
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from curriculum.resolution import edition_resolve
 
 from . import rendering
+from .errors import EditionNotAvailable
+from .glyphs import ContentText
 
 
 @dataclass
@@ -25,29 +30,84 @@ class DocumentSource:
     stylesheets: tuple = (rendering.PDF_STYLESHEET,)
 
 
-BUILDERS = {}
-# Which part of an edition a kind prints: (edition, params) -> edition.
-SELECTIONS = {}
+@dataclass(frozen=True)
+class Reads:
+    """The files a document's rendering reads: templates by name (includes followed) and static stylesheets."""
+
+    templates: tuple
+    stylesheets: tuple
 
 
-def register(kind, builder, select=None):
-    BUILDERS[kind] = builder
-    if select is not None:
-        SELECTIONS[kind] = select
+@dataclass(frozen=True)
+class Document:
+    build: object
+    select: object = None
+    reads: Reads | None = None
 
 
-def build(job):
+DOCUMENTS = {}
+EDITION_READS = Reads(templates=(rendering.PDF_TEMPLATE,), stylesheets=(rendering.PDF_STYLESHEET,))
+# A manual may be printed in parts, whose running layer has a template of its own.
+MANUAL_READS = Reads(
+    templates=(rendering.PDF_TEMPLATE, rendering.RUNNING_TEMPLATE), stylesheets=(rendering.PDF_STYLESHEET,)
+)
+# Not a kind of job: one module laid out as a part of a manual (exports/parts.py).
+PART_READS = EDITION_READS
+
+
+def register(kind, builder, select=None, *, templates=(), stylesheets=()):
+    """Add a document kind; `templates` and `stylesheets` are what its rendering reads (see `reads`)."""
+    reads = Reads(tuple(templates), tuple(stylesheets)) if templates else None
+    DOCUMENTS[kind] = Document(build=builder, select=select, reads=reads)
+
+
+def reads(kind):
+    """What the rendering of a kind reads; a kind that does not say is taken to read every print template and stylesheet."""
+    if kind == "part":
+        return PART_READS
+    document = DOCUMENTS.get(kind)
+    if document is not None and document.reads is not None:
+        return document.reads
+    templates = sorted(
+        f"exports/pdf/{path.name}" for path in (settings.BASE_DIR / "templates" / "exports" / "pdf").glob("*.html")
+    )
+    stylesheets = sorted(
+        str(path.relative_to(directory))
+        for directory in rendering.static_dirs()
+        for path in directory.rglob("*.css")
+        if "pdf" in path.relative_to(directory).parts or path.name == "pdf.css"
+    )
+    return Reads(tuple(templates), tuple(stylesheets))
+
+
+def build(spec, edition=None):
+    """The document of a spec; `edition` is the job's edition, resolved once (None for a document of no curriculum)."""
     try:
-        builder = BUILDERS[job.kind]
+        document = DOCUMENTS[spec.kind]
     except KeyError:
-        raise LookupError(_("No document of the kind '%(kind)s' can be rendered.") % {"kind": job.kind}) from None
-    return builder(job)
+        raise LookupError(_("No document of the kind '%(kind)s' can be rendered.") % {"kind": spec.kind}) from None
+    return document.build(spec, edition)
 
 
-def edition_select(*, kind, params, edition):
+def edition_select(*, spec, edition):
     """The part of the edition that a document of this kind prints (all of it by default)."""
-    select = SELECTIONS.get(kind)
-    return select(edition, params or {}) if select else edition
+    document = DOCUMENTS.get(spec.kind)
+    return document.select(edition, spec.params) if document and document.select else edition
+
+
+def job_edition(spec):
+    """The edition a job prints, from the versions it pinned, selected for its kind: resolved once per render."""
+    edition = edition_resolve(
+        curriculum=spec.curriculum,
+        language=spec.language,
+        partner=spec.partner,
+        version_ids=list(spec.module_versions),
+        edition_version_ids=list(spec.edition_versions),
+    )
+    edition = edition_select(spec=spec, edition=edition)
+    if not edition.modules:
+        raise EditionNotAvailable(_("This edition has nothing to print in this document."))
+    return edition
 
 
 def select_module(edition, params):
@@ -65,41 +125,27 @@ def select_handouts(edition, params):
 def edition_texts(edition):
     """The resolved content of an edition, piece by piece, each in the language it is printed in."""
     texts = [
-        rendering.ContentText("title", edition.title_language, edition.title),
-        rendering.ContentText("description", edition.description_language, edition.description),
+        ContentText("title", edition.title_language, edition.title),
+        ContentText("description", edition.description_language, edition.description),
     ]
     if edition.partner:
-        texts.append(rendering.ContentText("partner", edition.language, edition.partner.name))
+        texts.append(ContentText("partner", edition.language, edition.partner.name))
     for module in edition.modules:
-        texts.append(rendering.ContentText(f"{module.slug}/title", module.title_language, module.title))
-        texts.append(rendering.ContentText(f"{module.slug}/summary", module.summary_language, module.summary))
+        texts.append(ContentText(f"{module.slug}/title", module.title_language, module.title))
+        texts.append(ContentText(f"{module.slug}/summary", module.summary_language, module.summary))
         for block in module.blocks:
-            texts.append(
-                rendering.ContentText(f"{module.slug}/{block.key}", block.language, block.title + "\n" + block.body)
-            )
+            texts.append(ContentText(f"{module.slug}/{block.key}", block.language, block.title + "\n" + block.body))
     return [text for text in texts if text.text]
 
 
-def _edition_document(job, document):
-    edition = edition_resolve(
-        curriculum=job.curriculum,
-        language=job.language,
-        partner=job.partner,
-        version_ids=job.module_versions,
-        edition_version_ids=job.edition_versions,
-    )
-    edition = edition_select(kind=job.kind, params=job.params, edition=edition)
-    if not edition.modules:
-        raise LookupError(_("This edition has nothing to print in this document."))
+def _edition_document(spec, edition, document):
     title = edition.title
     if document == "module":
         title = f"{edition.modules[0].title} — {edition.title}"
     elif document == "handouts":
         title = _("Participant handouts") + f" — {edition.title}"
     return DocumentSource(
-        html=rendering.edition_html(
-            edition, profile=job.profile, document=document, grayscale=bool(job.params.get("grayscale"))
-        ),
+        html=rendering.edition_html(edition, spec, document=document),
         title=title,
         texts=edition_texts(edition),
         report=edition_report(edition),
@@ -125,21 +171,29 @@ def edition_report(edition):
     }
 
 
-def build_manual(job):
+def build_manual(spec, edition):
     """The facilitator manual of an edition, from the module versions the job pinned."""
-    return _edition_document(job, "manual")
+    return _edition_document(spec, edition, "manual")
 
 
-def build_module(job):
+def build_module(spec, edition):
     """One module of an edition, as a PDF of its own."""
-    return _edition_document(job, "module")
+    return _edition_document(spec, edition, "module")
 
 
-def build_handouts(job):
+def build_handouts(spec, edition):
     """The participant handout pack: only the handouts, one per page, in large type."""
-    return _edition_document(job, "handouts")
+    return _edition_document(spec, edition, "handouts")
 
 
-register("manual", build_manual)
-register("module", build_module, select_module)
-register("handouts", build_handouts, select_handouts)
+register("manual", build_manual, templates=MANUAL_READS.templates, stylesheets=MANUAL_READS.stylesheets)
+register(
+    "module", build_module, select_module, templates=EDITION_READS.templates, stylesheets=EDITION_READS.stylesheets
+)
+register(
+    "handouts",
+    build_handouts,
+    select_handouts,
+    templates=EDITION_READS.templates,
+    stylesheets=EDITION_READS.stylesheets,
+)

@@ -2,8 +2,101 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+# Renders of one job before it fails for good (a poison document must not loop forever).
+MAX_ATTEMPTS = 3
+
+
+class ExportJobQuerySet(models.QuerySet):
+    """The job's state changes, each one conditional UPDATE: of two workers racing for a step, one wins.
+
+    Each returns the number of rows it changed, so a caller knows whether it won (0: another
+    worker, the sweeper or a failure got there first). Call them on `filter(pk=...)`.
+    """
+
+    def claim(self):
+        """A queued job starts rendering: once, whichever worker gets the message (a second claim changes nothing)."""
+        now = timezone.now()
+        return self.filter(status=ExportJob.Status.QUEUED).update(
+            status=ExportJob.Status.RUNNING,
+            stage=ExportJob.Stage.RESOLVING,
+            progress=5,
+            started_at=now,
+            touched_at=now,
+            attempts=F("attempts") + 1,
+        )
+
+    def progress(self, stage, progress):
+        """A step of the render, which also shows the worker is alive."""
+        return self.update(stage=stage, progress=progress, touched_at=timezone.now())
+
+    def parts_record(self, fingerprints):
+        """The manual is printed in parts: these are its parts' fingerprints, in order."""
+        return self.update(parts=fingerprints, stage=ExportJob.Stage.PARTS, progress=10, touched_at=timezone.now())
+
+    def part_stored(self, *, done, total):
+        """One more part of the manual is stored: progress from 10% to 85% as they land."""
+        return self.progress(ExportJob.Stage.PARTS, 10 + int(75 * done / total))
+
+    def assembling(self):
+        """Every part is there: of the workers that see it, the one that moves the job on joins the manual."""
+        return self.filter(status=ExportJob.Status.RUNNING, stage=ExportJob.Stage.PARTS).update(
+            stage=ExportJob.Stage.ASSEMBLING, progress=88, touched_at=timezone.now()
+        )
+
+    def done(self, *, name, file_size, page_count, report, started_at):
+        """The file is stored; the render time counts from the claim, whichever workers took part."""
+        now = timezone.now()
+        return self.update(
+            status=ExportJob.Status.DONE,
+            stage=ExportJob.Stage.STORED,
+            progress=100,
+            file=name,
+            file_size=file_size,
+            page_count=page_count,
+            report=report,
+            error="",
+            finished_at=now,
+            render_seconds=round((now - started_at).total_seconds(), 3),
+        )
+
+    def fail(self, message, *, now=None):
+        """The job failed with a message for the person who asked; a finished file is never failed afterwards."""
+        return self.exclude(status=ExportJob.Status.DONE).update(
+            status=ExportJob.Status.FAILED,
+            stage=ExportJob.Stage.FAILED,
+            error=str(message)[:2000],
+            finished_at=now or timezone.now(),
+        )
+
+    def requeue(self, *, status):
+        """A failed job, or a done one whose file went missing, is queued again (if still in `status`)."""
+        return self.filter(status=status).update(
+            status=ExportJob.Status.QUEUED, stage=ExportJob.Stage.WAITING, progress=0, error=""
+        )
+
+    def lost(self):
+        """Running jobs whose worker died go back to the queue while they have attempts left."""
+        return self.filter(status=ExportJob.Status.RUNNING, attempts__lt=MAX_ATTEMPTS).update(
+            status=ExportJob.Status.QUEUED, stage=ExportJob.Stage.WAITING, progress=0, enqueued_at=None
+        )
+
+    def enqueued(self):
+        """The queue took the job's message."""
+        return self.filter(status=ExportJob.Status.QUEUED).update(
+            stage=ExportJob.Stage.WAITING, enqueued_at=timezone.now()
+        )
+
+    def queue_down(self):
+        """The queue could not be reached: the job is kept, and the sweeper sends it when the queue is back."""
+        return self.filter(status=ExportJob.Status.QUEUED).update(stage=ExportJob.Stage.QUEUE_DOWN, enqueued_at=None)
+
+    def asked_again(self):
+        return self.update(requested_count=F("requested_count") + 1)
 
 
 class ExportJob(models.Model):
@@ -86,6 +179,8 @@ class ExportJob(models.Model):
     render_seconds = models.FloatField(_("render time (s)"), null=True, blank=True)
     # Last sign of life of a render in progress; a manual in parts moves it as each part lands.
     touched_at = models.DateTimeField(_("last progress"), null=True, blank=True)
+
+    objects = ExportJobQuerySet.as_manager()
 
     class Meta:
         # Sort by creation time, not by the random UUID primary key.

@@ -1,21 +1,19 @@
-"""Edition → HTML → PDF. Pure: no database, no storage; the caller passes a resolved edition."""
+"""Edition → HTML → PDF. Pure: no database, no storage; the caller passes a resolved edition and its spec.
 
-import hashlib
+The glyph checks live in exports/glyphs.py, the ActualText patch of WeasyPrint in
+exports/weasyprint_actualtext.py and what a document's fingerprint hashes in exports/fingerprints.py.
+"""
+
 import logging
-import subprocess
 import time
-import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-import pydyf
 import weasyprint
-import weasyprint.draw.text
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from fontTools.ttLib import TTFont
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
@@ -26,26 +24,8 @@ PDF_STYLESHEET = "css/pdf.css"
 # bench/pdf_ua.py at no more than +9% render time on the demo manual (+5% in the design
 # notes), so it is the default. Files are about 50% larger.
 DEFAULT_PDF_VARIANT = "pdf/ua-1"
-# Bump when the layout changes in a way the template and CSS hashes cannot see.
-LAYOUT_REVISION = "1"
-FONT_DIRS = [Path("/usr/share/fonts/truetype/noto"), Path("/usr/share/fonts/opentype/noto")]
 
 logger = logging.getLogger(__name__)
-
-# The families pdf.css names for each language, in the same order (the generic family at
-# the end of each CSS stack is left out: what fontconfig picks for it varies by machine, so
-# a glyph only it has is not one we can count on). tests/exports check the CSS agrees.
-FONT_STACKS = {
-    "default": ("Noto Serif", "Noto Sans"),
-    "ar": ("Noto Naskh Arabic", "Noto Sans Arabic", "Noto Serif"),
-    "fa": ("Noto Naskh Arabic", "Noto Sans Arabic", "Noto Serif"),
-    "ur": ("Noto Nastaliq Urdu", "Noto Naskh Arabic", "Noto Serif"),
-    "hi": ("Noto Serif Devanagari", "Noto Sans Devanagari", "Noto Serif"),
-    "bn": ("Noto Serif Bengali", "Noto Sans Bengali", "Noto Serif"),
-}
-# Characters that are never drawn: controls, joiners and direction marks (shaping consumes
-# them), and spaces. Everything else must have a glyph.
-INVISIBLE_CATEGORIES = {"Cc", "Cf", "Zs", "Zl", "Zp"}
 
 
 class StaticOnlyURLFetcher(URLFetcher):
@@ -90,140 +70,16 @@ class RenderResult:
     refused_urls: list = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class ContentText:
-    """A piece of resolved content, where it comes from (module/key) and the language it is printed in."""
-
-    where: str
-    language: str
-    text: str
-
-
-@dataclass(frozen=True)
-class MissingGlyphs:
-    where: str
-    language: str
-    characters: tuple
-
-    def describe(self):
-        return " ".join(f"{char} (U+{ord(char):04X})" for char in self.characters)
-
-
-def font_stack(language):
-    return FONT_STACKS.get(language, FONT_STACKS["default"])
-
-
-@cache
-def family_files(family):
-    """The font files fontconfig has for exactly this family (every style), as (path, index)."""
-    out = subprocess.run(
-        ["fc-list", f":family={family}", "file", "index"], check=True, capture_output=True, text=True
-    ).stdout
-    files = []
-    for line in out.splitlines():
-        path, _sep, rest = line.partition(": ")
-        index = rest.partition(":index=")[2] or "0"
-        files.append((path.rstrip(":"), int(index)))
-    return tuple(sorted(files))
-
-
-@cache
-def family_codepoints(family):
-    """Characters every style of the family has a glyph for; a heading in bold must not fall back."""
-    covered = None
-    for path, index in family_files(family):
-        font = TTFont(path, fontNumber=index, lazy=True)
-        cmap = set(font.getBestCmap() or {})
-        font.close()
-        covered = cmap if covered is None else covered & cmap
-    return frozenset(covered or ())
-
-
-@cache
-def language_codepoints(language):
-    covered = set()
-    for family in font_stack(language):
-        covered |= family_codepoints(family)
-    return frozenset(covered)
-
-
-def missing_glyphs(texts):
-    """The characters of each content text that no font of its language's stack can draw."""
-    problems = []
-    for piece in texts:
-        covered = language_codepoints(piece.language)
-        missing = {
-            char
-            for char in unicodedata.normalize("NFC", piece.text)
-            if ord(char) not in covered
-            and unicodedata.category(char) not in INVISIBLE_CATEGORIES
-            # HarfBuzz draws a precomposed letter the font lacks from its base and marks.
-            and not all(ord(part) in covered for part in unicodedata.normalize("NFD", char))
-        }
-        if missing:
-            problems.append(MissingGlyphs(piece.where, piece.language, tuple(sorted(missing))))
-    return problems
-
-
-# Scripts whose shaped glyphs do not map back to their text one by one (conjuncts and
-# reordered vowel signs). WeasyPrint's ToUnicode map keeps one text per glyph for the
-# whole font, so a glyph first seen inside a conjunct reads back as that conjunct
-# everywhere (संख्या → सिंख्या). Lines in these scripts are wrapped in a marked-content span
-# whose /ActualText is the line's own text, which PDF readers and pdftotext prefer to the
-# glyph map. Not for right-to-left lines: poppler lays ActualText out left to right and
-# then reverses the line, so Arabic came back backwards (recall fell from 88% to 2%).
-ACTUAL_TEXT_RANGES = ((0x0900, 0x0DFF),)  # Devanagari, Bengali and the other Indic scripts
-actual_text_enabled = True
-_draw_first_line = weasyprint.draw.text.draw_first_line
-
-
-def needs_actual_text(text):
-    return any(low <= ord(char) <= high for char in text for low, high in ACTUAL_TEXT_RANGES)
-
-
-def _draw_first_line_with_actual_text(stream, textbox, *args, **kwargs):
-    text = textbox.text
-    if not (actual_text_enabled and text and needs_actual_text(text)):
-        return _draw_first_line(stream, textbox, *args, **kwargs)
-    stream.begin_marked_content("Span", pydyf.Dictionary({"ActualText": pydyf.String(text)}))
-    try:
-        return _draw_first_line(stream, textbox, *args, **kwargs)
-    finally:
-        stream.end_marked_content()
-
-
-weasyprint.draw.text.draw_first_line = _draw_first_line_with_actual_text
-
-
 def static_dirs():
     return [Path(directory) for directory in settings.STATICFILES_DIRS]
 
 
-def renderer_fingerprint():
-    """Hash of everything besides content that changes the PDF: template, CSS, WeasyPrint, fonts."""
-    digest = hashlib.sha256()
-    digest.update(f"weasyprint={weasyprint.__version__};layout={LAYOUT_REVISION}".encode())
-    for directory in [settings.BASE_DIR / "templates" / "exports" / "pdf", *static_dirs()]:
-        for path in sorted(Path(directory).rglob("*")):
-            if path.is_file() and path.suffix in {".html", ".css"} and ("pdf" in path.parts or path.name == "pdf.css"):
-                digest.update(path.name.encode() + path.read_bytes())
-    for font_dir in FONT_DIRS:
-        if font_dir.is_dir():
-            for path in sorted(font_dir.iterdir()):
-                stat = path.stat()
-                digest.update(f"{path.name}:{stat.st_size}".encode())
-    digest.update(repr([sorted(FONT_STACKS.items()), ACTUAL_TEXT_RANGES, DEFAULT_PDF_VARIANT]).encode())
-    return digest.hexdigest()
-
-
-def catalog_fingerprint(language):
-    """Hash of the compiled interface catalogs of a language: a published label changes the PDF."""
-    digest = hashlib.sha256(language.encode())
-    for directory in settings.LOCALE_PATHS:
-        path = Path(directory) / language / "LC_MESSAGES" / "django.mo"
-        if path.is_file():
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
+def static_file(name):
+    """The file of a static name (css/pdf.css), from the first static directory that has it."""
+    path = next((directory / name for directory in static_dirs() if (directory / name).is_file()), None)
+    if path is None:
+        raise FileNotFoundError(name)
+    return path
 
 
 # Paper sizes (CSS `size` values) and margins in mm (top, sides, bottom) of the print profiles.
@@ -254,15 +110,17 @@ def _page_context(edition, *, profile, generated_at):
     }
 
 
-def edition_html(edition, *, profile="a4", document="manual", grayscale=False, generated_at=None, toc_pages=None):
+def edition_html(edition, spec=None, *, document="manual", generated_at=None, toc_pages=None):
     """The print HTML of a resolved edition, with the interface strings in the edition's language.
 
-    `document` is "manual" (cover, contents, every module), "module" (one module, no cover)
-    or "handouts" (only handout blocks, one per page, large type). A manual printed in parts
+    `spec` gives the paper and the grayscale variant (default: A4, in colour). `document` is
+    "manual" (cover, contents, every module), "module" (one module, no cover) or "handouts"
+    (only handout blocks, one per page, large type). A manual printed in parts
     (exports/assembly.py) uses "front" (cover and contents, with `toc_pages`: the first page
     of each module) and "part" (modules alone); neither draws running headers or footers,
     which the assembly stamps on every page afterwards.
     """
+    profile = spec.profile if spec else "a4"
     context = _page_context(edition, profile=profile, generated_at=generated_at)
     toc_pages = toc_pages or [None] * len(edition.modules)
     with translation.override(edition.language):
@@ -271,7 +129,7 @@ def edition_html(edition, *, profile="a4", document="manual", grayscale=False, g
             {
                 **context,
                 "document": document,
-                "grayscale": grayscale,
+                "grayscale": bool(spec and spec.grayscale),
                 "toc": list(zip(edition.modules, toc_pages, strict=True)),
                 # Parts and front matter leave the margins to the running layer; see RUNNING_TEMPLATE.
                 "margins_drawn": document not in {"front", "part"},
@@ -279,11 +137,12 @@ def edition_html(edition, *, profile="a4", document="manual", grayscale=False, g
         )
 
 
-def running_html(edition, *, modules, numbers, profile="a4", generated_at=None):
+def running_html(edition, spec=None, *, modules, numbers, generated_at=None):
     """The running layer of a manual printed in parts: the edition line, a header per module, every page number.
 
     exports/assembly.py cuts the laid-out layer into pieces and stamps them on each page.
     """
+    profile = spec.profile if spec else "a4"
     top, side, bottom = PAGE_SIZES.get(profile, PAGE_SIZES["a4"])[1]
     with translation.override(edition.language):
         return render_to_string(
@@ -311,9 +170,7 @@ def stylesheets_parsed(names):
     """The static stylesheets, parsed once per process (a manual in parts lays out many documents)."""
     sheets = []
     for name in names:
-        path = next((directory / name for directory in static_dirs() if (directory / name).is_file()), None)
-        if path is None:
-            raise FileNotFoundError(name)
+        path = static_file(name)
         sheets.append(_stylesheet(path, path.stat().st_mtime_ns))
     return sheets
 

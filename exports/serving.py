@@ -4,9 +4,10 @@ import re
 from email.utils import format_datetime
 
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified, StreamingHttpResponse
-from django.utils.http import parse_http_date_safe, quote_etag
+from django.utils.http import content_disposition_header, parse_http_date_safe, quote_etag
+
+from . import storage
 
 RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
 CHUNK = 64 * 1024
@@ -69,13 +70,17 @@ def _requested_range(request, size, etag, last_modified):
 
 
 def stored_file_response(request, *, name, etag_value, last_modified, filename, content_type, cache_control):
-    """A stored file with ETag/Last-Modified, 304s, byte ranges and, in production, nginx's X-Accel-Redirect."""
+    """A stored file with ETag/Last-Modified, 304s, byte ranges and, in production, nginx's X-Accel-Redirect.
+
+    The one way the platform serves a stored file (PDFs, offline packages, library documents),
+    always as an attachment: an upload could be crafted to run in the browser if shown inline.
+    """
     etag = quote_etag(etag_value)
     headers = {
         "ETag": etag,
         "Accept-Ranges": "bytes",
         "Cache-Control": cache_control,
-        "Content-Disposition": f'attachment; filename="{filename}"',
+        "Content-Disposition": content_disposition_header(True, filename),
     }
     if last_modified is not None:
         headers["Last-Modified"] = format_datetime(last_modified, usegmt=True)
@@ -92,7 +97,7 @@ def stored_file_response(request, *, name, etag_value, last_modified, filename, 
         response["X-Accel-Redirect"] = prefix + name
         return response
     try:
-        size = default_storage.size(name)
+        size = storage.size(name)
     except (FileNotFoundError, OSError):
         raise Http404 from None
     wanted = _requested_range(request, size, etag, last_modified)
@@ -103,7 +108,7 @@ def stored_file_response(request, *, name, etag_value, last_modified, filename, 
         response = HttpResponse(content_type=content_type, headers=headers)
         response["Content-Length"] = str(size)
         return response
-    handle = default_storage.open(name, "rb")
+    handle = storage.open_stored(name)
     if wanted is None:
         del headers["Content-Disposition"]
         return FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type, headers=headers)

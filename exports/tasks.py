@@ -1,10 +1,15 @@
+"""Thin tasks of the PDF queue: each takes ids, calls one service and nothing more.
+
+The services send them by name through exports/queue.py, so the dependency runs one way.
+"""
+
 from billiard.exceptions import WorkerLostError
 from celery import shared_task, signals
 from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from . import services
+from . import lifecycle, parts, services
 
 # Both PDF tasks: acknowledged after the work, never redelivered when their process dies
 # (task_failure below settles the job), and held to the render time limits.
@@ -23,22 +28,22 @@ def render_export(job_id):
     try:
         services.export_job_render(job_id=job_id, dispatch=True)
     except SoftTimeLimitExceeded:
-        services.export_job_fail(job_id=job_id, message=_("Rendering took longer than the time limit."))
+        lifecycle.export_job_fail(job_id=job_id, message=_("Rendering took longer than the time limit."))
 
 
 @shared_task(**PDF_TASK_OPTIONS)
 def render_export_part(job_id, fingerprint):
     """Lay out one module of a manual printed in parts; the last part to land joins the manual."""
     try:
-        services.export_part_render(job_id=job_id, fingerprint=fingerprint)
+        parts.export_part_render(job_id=job_id, fingerprint=fingerprint)
     except SoftTimeLimitExceeded:
-        services.export_job_fail(job_id=job_id, message=_("Rendering took longer than the time limit."))
+        lifecycle.export_job_fail(job_id=job_id, message=_("Rendering took longer than the time limit."))
 
 
 @shared_task(ignore_result=True)
 def recover_exports():
     """Re-send lost jobs and settle jobs whose worker died."""
-    return services.export_jobs_recover()
+    return lifecycle.export_jobs_recover()
 
 
 @signals.task_failure.connect
@@ -47,4 +52,4 @@ def settle_lost_render(sender=None, task_id=None, exception=None, args=None, **k
     if getattr(sender, "name", None) not in {render_export.name, render_export_part.name} or not args:
         return
     if isinstance(exception, (WorkerLostError, TimeLimitExceeded)):
-        services.export_job_lost(job_id=args[0], reason=type(exception).__name__)
+        lifecycle.export_job_lost(job_id=args[0], reason=type(exception).__name__)

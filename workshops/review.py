@@ -17,7 +17,7 @@ from curriculum.translated import language_direction
 from exports.documents import DocumentSource
 from exports.models import ExportJob
 from exports.rendering import PDF_STYLESHEET
-from exports.services import EditionNotAvailable, export_fingerprint, export_job_for
+from exports.services import EditionNotAvailable, ExportSpec, export_fingerprint, export_job_for
 
 from . import charts
 from .models import Workshop
@@ -90,20 +90,9 @@ def review_request(*, year, language):
     if language not in settings.LANGUAGE_CODES:
         raise EditionNotAvailable(_("This language is not offered."))
     figures = review_figures(year=year)
-    fingerprint = export_fingerprint(
-        content_digest=review_digest(figures),
-        language=language,
-        profile=ExportJob.Profile.A4,
-        kind=ExportJob.Kind.REVIEW,
-        params={"year": year},
-    )
-    return export_job_for(
-        fingerprint=fingerprint,
-        kind=ExportJob.Kind.REVIEW,
-        params={"year": year},
-        language=language,
-        profile=ExportJob.Profile.A4,
-    )
+    spec = ExportSpec(kind=ExportJob.Kind.REVIEW, params={"year": year}, language=language)
+    fingerprint = export_fingerprint(spec=spec, content_digest=review_digest(figures))
+    return export_job_for(spec=spec, fingerprint=fingerprint)
 
 
 @dataclass
@@ -186,13 +175,13 @@ def review_html(*, figures, language, generated_at=None):
         )
 
 
-def build_review(job):
+def build_review(spec, edition=None):
     """Export-pipeline builder for the kind "review": the figures of the job's year, as they are now."""
-    figures = review_figures(year=int(job.params["year"]))
-    with translation.override(job.language):
+    figures = review_figures(year=int(spec.params["year"]))
+    with translation.override(spec.language):
         title = _("State of the Partnership %(year)d") % {"year": figures["year"]}
     return DocumentSource(
-        html=review_html(figures=figures, language=job.language),
+        html=review_html(figures=figures, language=spec.language),
         title=title,
         report={"figures_digest": review_digest(figures), "partners": len(figures["partners"])},
         stylesheets=(),  # the review template links pdf.css and its own review.css

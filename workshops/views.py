@@ -2,18 +2,19 @@ import hashlib
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models.functions import ExtractYear
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from curriculum.translated import language_direction
 from exports.models import ExportJob
 from exports.services import ExportError
+from exports.serving import stored_file_response
 
 from . import charts
 from .csv_import import IMPORT_COLUMNS, IMPORT_EXAMPLE, ImportFileError, workshops_import
@@ -148,7 +149,7 @@ def _table_titles():
 @require_GET
 def reach(request):
     form, workshops = _reach_context(request)
-    rtl = get_language() in settings.RTL_LANGUAGES
+    rtl = language_direction(get_language()) == "rtl"
     lang = get_language()
     tables = []
     for dimension, title in _table_titles().items():
@@ -241,19 +242,19 @@ def review_create(request):
 
 
 @secretariat_required
-@require_GET
+@require_http_methods(["GET", "HEAD"])
 def review_download(request, job_id):
     job = get_object_or_404(ExportJob, pk=job_id, kind=ExportJob.Kind.REVIEW, status=ExportJob.Status.DONE)
     filename = f"state-of-the-partnership-{job.params.get('year')}-{job.language}.pdf"
-    return _stored_file(job.file.name, filename=filename, content_type="application/pdf")
-
-
-def _stored_file(name, *, filename, content_type):
-    """A file from Django's storage as a download (never shown inline: uploads could be crafted)."""
-    if not name or not default_storage.exists(name):
-        raise Http404
-    return FileResponse(
-        default_storage.open(name, "rb"), as_attachment=True, filename=filename, content_type=content_type
+    return stored_file_response(
+        request,
+        name=job.file.name,
+        etag_value=job.fingerprint,
+        last_modified=job.finished_at,
+        filename=filename,
+        content_type="application/pdf",
+        # The secretariat's own document: never kept by a shared cache.
+        cache_control="private, max-age=0, must-revalidate",
     )
 
 
@@ -297,11 +298,19 @@ def resource_add(request):
     return render(request, "workshops/resource_form.html", {"form": form})
 
 
-@require_GET
+@require_http_methods(["GET", "HEAD"])
 def resource_download(request, pk):
+    """Public: a library document, resumable and revalidated like the platform's other stored files."""
     resource = get_object_or_404(Resource, pk=pk)
-    return _stored_file(
-        resource.file.name,
+    if not resource.file:
+        raise Http404
+    return stored_file_response(
+        request,
+        name=resource.file.name,
+        # The file is set once, under a name that holds its content's hash (resource_create).
+        etag_value=hashlib.sha256(resource.file.name.encode()).hexdigest(),
+        last_modified=resource.created_at,
         filename=resource.file.name.rsplit("/", 1)[-1],
         content_type=resource.file_type or "application/octet-stream",
+        cache_control="public, max-age=0, must-revalidate",
     )

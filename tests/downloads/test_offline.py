@@ -47,3 +47,23 @@ def test_the_offline_package_is_prepared_then_holds_every_file_with_checksums(cl
 def test_a_draft_edition_has_no_offline_package(client, handbook, partner):
     assert client.get(reverse("downloads:offline", args=[handbook.slug, partner.slug, "en"])).status_code == 404
     assert not ExportJob.objects.exists()
+
+
+def test_the_offline_package_resolves_its_edition_once_for_all_its_documents(handbook, monkeypatch):
+    from unittest import mock
+
+    from curriculum.resolution import edition_resolve
+    from downloads import services
+
+    calls = []
+
+    def counted(**kwargs):
+        calls.append(kwargs)
+        return edition_resolve(**kwargs)
+
+    monkeypatch.setattr("downloads.services.edition_resolve", counted)
+    monkeypatch.setattr("exports.services.edition_resolve", counted)
+    with mock.patch("exports.queue.task_send"):
+        name, _fingerprint, members = services.offline_package(curriculum=handbook, partner=None, language="ar")
+    assert name is None and len(members) == 4  # manual, handouts, two modules
+    assert len(calls) == 1

@@ -7,6 +7,8 @@ from curriculum.resolution import ResolvedBlock, ResolvedEdition, ResolvedModule
 
 # Yoruba tone marks are written with combining characters (e + dot below + grave), as
 # Nigerian keyboards produce them; NFC cannot compose all of them into one code point.
+BUTTERFLY = "\U0001f98b"  # an emoji: fonts-noto-core has no emoji font
+PRIVATE_USE = "\ue000"
 YORUBA = "Ọ̀rọ̀ e\u0323\u0300kọ\u0301: ẹ kú iṣẹ́, ọmọ ọba."
 
 SAMPLES = {

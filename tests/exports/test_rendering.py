@@ -1,7 +1,7 @@
 import pytest
 
 from curriculum.resolution import edition_resolve
-from exports import rendering
+from exports import fingerprints, rendering
 from tests.pdf import pdf_fonts, pdf_info, pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -71,4 +71,4 @@ def test_arabic_text_is_set_in_naskh(handbook, tmp_path):
 
 
 def test_the_renderer_fingerprint_is_stable_within_a_process():
-    assert rendering.renderer_fingerprint() == rendering.renderer_fingerprint()
+    assert fingerprints.kind_fingerprint("manual") == fingerprints.kind_fingerprint("manual")

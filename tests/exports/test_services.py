@@ -1,10 +1,5 @@
-from datetime import timedelta
-from unittest import mock
-
 import pytest
 from django.core.files.storage import default_storage
-from django.utils import timezone
-from kombu.exceptions import OperationalError
 
 from curriculum.models import Block
 from curriculum.publishing import module_publish
@@ -51,32 +46,6 @@ def test_unpublished_curricula_cannot_be_exported(handbook):
         services.export_request(curriculum=handbook, language="en")
 
 
-def test_the_job_is_queued_only_after_the_request_commits(handbook, django_capture_on_commit_callbacks):
-    with mock.patch("exports.tasks.render_export.apply_async") as send:
-        with django_capture_on_commit_callbacks(execute=False) as callbacks:
-            job = services.export_request(curriculum=handbook, language="en")
-        send.assert_not_called()
-        for callback in callbacks:
-            callback()
-    send.assert_called_once_with(args=[str(job.pk)], queue="pdf")
-    job.refresh_from_db()
-    assert job.enqueued_at is not None
-
-
-def test_when_the_queue_is_down_the_request_is_kept_and_the_user_told(handbook, django_capture_on_commit_callbacks):
-    down = mock.patch("exports.tasks.render_export.apply_async", side_effect=OperationalError("Connection refused"))
-    with down, django_capture_on_commit_callbacks(execute=True):
-        job = services.export_request(curriculum=handbook, language="en")
-    job.refresh_from_db()
-    assert job.status == ExportJob.Status.QUEUED
-    assert job.stage == ExportJob.Stage.QUEUE_DOWN
-    assert job.enqueued_at is None
-    with mock.patch("exports.tasks.render_export.apply_async") as send:
-        result = services.export_jobs_recover(now=timezone.now() + timedelta(seconds=10))
-    assert result["resent"] == 1
-    send.assert_called_once()
-
-
 def test_rendering_a_job_stores_the_pdf_under_its_content_address(handbook):
     job = services.export_request(curriculum=handbook, language="fa", enqueue=False)
     name = services.export_job_render(job_id=job.pk)
@@ -98,16 +67,6 @@ def test_a_job_renders_only_once(handbook):
     assert job.attempts == 1
 
 
-def test_a_render_failure_marks_the_job_failed_with_a_message(handbook):
-    job = services.export_request(curriculum=handbook, language="en", enqueue=False)
-    with mock.patch("exports.rendering.html_to_pdf", side_effect=MemoryError), pytest.raises(MemoryError):
-        services.export_job_render(job_id=job.pk)
-    job.refresh_from_db()
-    assert job.status == ExportJob.Status.FAILED
-    assert "MemoryError" in job.error
-    assert not default_storage.exists(job.storage_name())
-
-
 def test_asking_again_after_a_failure_retries_a_bounded_number_of_times(handbook, django_capture_on_commit_callbacks):
     job = services.export_request(curriculum=handbook, language="en", enqueue=False)
     ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.FAILED, attempts=1)
@@ -116,15 +75,36 @@ def test_asking_again_after_a_failure_retries_a_bounded_number_of_times(handbook
     assert services.export_request(curriculum=handbook, language="en", enqueue=False).status == ExportJob.Status.FAILED
 
 
-def test_a_job_whose_worker_died_is_retried_then_failed(handbook):
-    job = services.export_request(curriculum=handbook, language="en", enqueue=False)
-    long_ago = timezone.now() - timedelta(hours=1)
-    ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.RUNNING, started_at=long_ago, attempts=1)
-    with mock.patch("exports.tasks.render_export.apply_async"):
-        assert services.export_jobs_recover()["retried"] == 1
-    ExportJob.objects.filter(pk=job.pk).update(
-        status=ExportJob.Status.RUNNING, started_at=long_ago, attempts=services.MAX_ATTEMPTS
-    )
-    assert services.export_jobs_recover()["failed"] == 1
+@pytest.fixture
+def resolve_calls(monkeypatch):
+    """Every edition_resolve of the export pipeline, counted (the request resolves in services, a render in documents)."""
+    from curriculum.resolution import edition_resolve
+
+    calls = []
+
+    def counted(**kwargs):
+        calls.append(kwargs)
+        return edition_resolve(**kwargs)
+
+    monkeypatch.setattr("exports.services.edition_resolve", counted)
+    monkeypatch.setattr("exports.documents.edition_resolve", counted)
+    return calls
+
+
+@pytest.mark.parametrize(
+    ("kind", "params", "render_queries"), [("manual", {}, 24), ("module", {"module": "session-1"}, 6)]
+)
+def test_one_pdf_job_resolves_its_edition_once_to_ask_and_once_to_render(
+    handbook, resolve_calls, django_assert_num_queries, kind, params, render_queries
+):
+    # The manual of two modules is printed in parts (PDF_PARTS_MIN_MODULES = 2): claim, parts, join.
+    with django_assert_num_queries(5):
+        job = services.export_request(curriculum=handbook, language="en", kind=kind, params=params, enqueue=False)
+    assert len(resolve_calls) == 1
+    with django_assert_num_queries(render_queries):
+        services.export_job_render(job_id=job.pk)
+    assert len(resolve_calls) == 2
+    # The render prints the versions the request pinned.
+    assert resolve_calls[1]["version_ids"] == job.module_versions
     job.refresh_from_db()
-    assert job.status == ExportJob.Status.FAILED and job.error
+    assert job.status == ExportJob.Status.DONE

@@ -8,11 +8,17 @@ from curriculum.resolution import edition_resolve
 from exports import documents
 from exports.models import ExportJob
 from exports.services import export_job_render, export_request
+from exports.spec import ExportSpec
 from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
 
 MARKER = "The original text changed after this translation; it may be out of date."
+
+
+def _html(job):
+    spec = ExportSpec.of_job(job)
+    return documents.build(spec, documents.job_edition(spec)).html
 
 
 def _blocks(edition):
@@ -46,7 +52,7 @@ def test_the_pdf_marks_stale_blocks_and_the_report_lists_them(handbook):
     block.save()
     curriculum_publish(curriculum=handbook)
     job = export_request(curriculum=handbook, language="en", profile="a4", enqueue=False)
-    assert "stale-marker" not in documents.build(job).html
+    assert "stale-marker" not in _html(job)
     job = export_request(curriculum=handbook, language="ru", profile="a4", enqueue=False)
     export_job_render(job_id=job.pk)
     job = ExportJob.objects.get(pk=job.pk)
@@ -59,7 +65,7 @@ def test_the_pdf_marks_stale_blocks_and_the_report_lists_them(handbook):
     text = " ".join(pdf_text(default_storage.path(job.file.name)).split())
     assert "Расставьте стулья по кругу." in text
     assert text.count(marker) == 1
-    assert documents.build(job).html.count('class="stale-marker"') == 1
+    assert _html(job).count('class="stale-marker"') == 1
 
 
 def test_the_module_page_marks_a_stale_translation_too(client, handbook):

@@ -43,6 +43,29 @@ def test_a_partner_editor_uploads_a_pdf_through_the_storage(client, partner, par
     assert download["Content-Type"] == "application/pdf" and b"".join(download.streaming_content) == PDF
 
 
+def test_a_library_download_is_served_like_every_stored_file_resumable_and_revalidated(client, secretariat):
+    client.force_login(secretariat)
+    _post(client, SimpleUploadedFile("Report 2024.pdf", PDF))
+    client.logout()
+    url = reverse("workshops:resource-download", args=[Resource.objects.get().pk])
+    first = client.get(url)
+    assert first.status_code == 200 and first["ETag"] and first["Accept-Ranges"] == "bytes"
+    assert first["Content-Disposition"] == 'attachment; filename="report-2024.pdf"'
+    assert first["Content-Type"] == "application/pdf"
+    again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304 and again["ETag"] == first["ETag"]
+    assert client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]).status_code == 304
+    resumed = client.get(url, HTTP_RANGE="bytes=10-", HTTP_IF_RANGE=first["ETag"])
+    assert resumed.status_code == 206 and resumed["Content-Range"] == f"bytes 10-{len(PDF) - 1}/{len(PDF)}"
+    assert b"".join(resumed.streaming_content) == PDF[10:]
+    assert resumed["Content-Type"] == "application/pdf"
+
+
+def test_a_library_entry_that_is_only_a_link_has_no_download(client, secretariat):
+    resource = Resource.objects.create(title_en="A film", language="en", url="https://example.org/film")
+    assert client.get(reverse("workshops:resource-download", args=[resource.pk])).status_code == 404
+
+
 def test_office_documents_are_recognised_inside_their_zip(client, secretariat):
     client.force_login(secretariat)
     assert _post(client, SimpleUploadedFile("notes.docx", _docx())).status_code == 302

@@ -73,6 +73,11 @@ def test_a_finished_review_is_not_served_to_others(client, secretariat, partner_
     download = client.get(reverse("workshops:review-download", args=[job.pk]))
     assert download.status_code == 200
     assert 'filename="state-of-the-partnership-2025-en.pdf"' in download["Content-Disposition"]
+    # Served like every stored file (one way: exports.serving), but kept out of shared caches.
+    assert download["Cache-Control"].startswith("private")
+    assert client.get(download.wsgi_request.path, HTTP_IF_NONE_MATCH=download["ETag"]).status_code == 304
+    part = client.get(download.wsgi_request.path, HTTP_RANGE="bytes=2-4")
+    assert part.status_code == 206 and b"".join(part.streaming_content) == b"DF-"
 
 
 @pytest.mark.integration

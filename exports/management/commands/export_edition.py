@@ -2,11 +2,11 @@ import shutil
 import time
 
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 
 from config.celery import app
 from curriculum.models import Curriculum, Partner
+from exports import storage
 from exports.models import ExportJob
 from exports.services import ExportError, export_job_render, export_request
 
@@ -69,7 +69,7 @@ class Command(BaseCommand):
         job.refresh_from_db()
         if job.status != ExportJob.Status.DONE:
             raise CommandError(job.error or f"The export did not finish (status: {job.status}).")
-        with default_storage.open(job.file.name, "rb") as source, open(options["output"], "wb") as target:
+        with storage.open_stored(job.file.name) as source, open(options["output"], "wb") as target:
             shutil.copyfileobj(source, target)
         self.stdout.write(
             self.style.SUCCESS(f"Wrote {options['output']} ({job.page_count} pages, {job.file_size} bytes).")

@@ -1,0 +1,180 @@
+"""A long manual printed in parts: which parts it needs, who lays each out, and the join once all are stored.
+
+The layout and the join themselves are pure (exports/assembly.py); this module coordinates:
+the worker that claims the job records the parts and sends the missing ones to the queue,
+each worker lays out its part and stores it, and the worker that stores the last part and
+wins the job's conditional "assembling" update joins the manual.
+"""
+
+import logging
+import time
+from functools import lru_cache
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import assembly, documents, queue, rendering, storage
+from .errors import ExportError
+from .fingerprints import part_fingerprint
+from .glyphs import glyphs_check, notdef_check
+from .lifecycle import failures_settled
+from .models import ExportJob, RenderedPart
+from .spec import ExportSpec
+
+logger = logging.getLogger(__name__)
+
+
+def in_parts(job):
+    """Whether the job is a manual long enough to be laid out module by module."""
+    return (
+        settings.PDF_PARTS_MIN_MODULES > 0
+        and job.kind == ExportJob.Kind.MANUAL
+        and len(job.module_versions) >= settings.PDF_PARTS_MIN_MODULES
+    )
+
+
+def job_edition(job, spec):
+    """The job's edition, resolved once per process and attempt: a worker lays out many of its parts."""
+    return _pinned_edition(job.pk, job.attempts, spec)
+
+
+@lru_cache(maxsize=4)
+def _pinned_edition(job_id, attempt, spec):
+    # Pinned versions never change, so the cache cannot serve stale content; the key keeps jobs apart.
+    return documents.job_edition(spec)
+
+
+def _part_sources(spec, edition, only=None):
+    """(module, print HTML, fingerprint) of each part of the job's manual, in order (or of the part `only`)."""
+    sources = []
+    for index, module in enumerate(edition.modules):
+        if only is not None and index != only:
+            continue
+        html = assembly.part_html(edition, module, spec)
+        sources.append((module, html, part_fingerprint(html)))
+    return sources
+
+
+def parts_start(job, *, spec, dispatch):
+    """Check the whole manual's glyphs, record its parts, and lay out those no earlier render left behind.
+
+    With `dispatch` the missing parts but one go to the queue for any worker to lay out;
+    without, this call lays them all out. Whoever stores the last part joins the manual.
+    """
+    edition = job_edition(job, spec)
+    glyphs_check(documents.edition_texts(edition))
+    sources = _part_sources(spec, edition)
+    fingerprints = [fingerprint for _module, _html, fingerprint in sources]
+    ExportJob.objects.filter(pk=job.pk).parts_record(fingerprints)
+    job.parts = fingerprints
+    missing = [source for source in sources if not _part_stored(source[2])]
+    if dispatch and len(missing) > 1:
+        # The other workers take the rest of the parts; this one lays out the first itself.
+        for _module, _html, fingerprint in missing[1:]:
+            queue.part_send(job_id=job.pk, fingerprint=fingerprint)
+        missing = missing[:1]
+    for module, html, fingerprint in missing:
+        _part_render(fingerprint=fingerprint, module=module, html=html)
+    return _parts_assemble_when_complete(job, spec=spec)
+
+
+def _part_stored(fingerprint):
+    part = RenderedPart.objects.filter(fingerprint=fingerprint).first()
+    return part is not None and storage.stored(part.file.name)
+
+
+def _part_render(*, fingerprint, module, html):
+    """Lay out one module as a part and keep it under its fingerprint."""
+    started = time.perf_counter()
+    result = rendering.html_to_pdf(html, title=module.title)
+    notdef_check(result.warnings)
+    name = storage.store_file(RenderedPart.storage_name(fingerprint), result.pdf)
+    RenderedPart.objects.update_or_create(
+        fingerprint=fingerprint,
+        defaults={
+            "module": module.slug,
+            "file": name,
+            "file_size": len(result.pdf),
+            "page_count": result.page_count,
+            "render_seconds": round(time.perf_counter() - started, 3),
+            "warnings": result.warnings,
+            "refused_urls": result.refused_urls,
+        },
+    )
+
+
+def export_part_render(*, job_id, fingerprint):
+    """A worker's share of a manual in parts: lay out one part, and join the manual if it was the last one missing."""
+    job = (
+        ExportJob.objects.select_related("curriculum", "partner")
+        .filter(pk=job_id, status=ExportJob.Status.RUNNING, stage=ExportJob.Stage.PARTS)
+        .first()
+    )
+    if job is None or fingerprint not in job.parts:
+        logger.info("export %s does not wait for part %s any more", job_id, fingerprint[:8])
+        return None
+    spec = ExportSpec.of_job(job)
+    with failures_settled(job):
+        if not _part_stored(fingerprint):
+            edition = job_edition(job, spec)
+            sources = _part_sources(spec, edition, only=job.parts.index(fingerprint))
+            if not sources or sources[0][2] != fingerprint:
+                # The renderer or the interface labels changed since the job began: begin again.
+                raise ExportError(_("The edition changed while its PDF was being made; please ask for it again."))
+            _part_render(fingerprint=fingerprint, module=sources[0][0], html=sources[0][1])
+        return _parts_assemble_when_complete(job, spec=spec)
+
+
+def _parts_assemble_when_complete(job, *, spec):
+    """Join the manual if every part is there; of the workers that see it complete, one wins the join."""
+    done = RenderedPart.objects.filter(fingerprint__in=job.parts).count()
+    total = len(set(job.parts))
+    ExportJob.objects.filter(pk=job.pk).part_stored(done=done, total=total)
+    if done < total:
+        return None
+    if not ExportJob.objects.filter(pk=job.pk).assembling():
+        return None
+    return _parts_assemble(job, spec=spec, edition=job_edition(job, spec))
+
+
+def _parts_assemble(job, *, spec, edition):
+    """Lay out the front matter and the running layer, join everything and store the manual."""
+    started = time.perf_counter()
+    parts_by_fingerprint = {part.fingerprint: part for part in RenderedPart.objects.filter(fingerprint__in=job.parts)}
+    parts = [parts_by_fingerprint[fingerprint] for fingerprint in job.parts]
+    RenderedPart.objects.filter(fingerprint__in=job.parts).update(used_at=timezone.now())
+    generated_at = timezone.now()
+    front, starts = assembly.front_render(
+        edition, spec, part_pages=[part.page_count for part in parts], generated_at=generated_at
+    )
+    running, plan = assembly.running_render(
+        edition,
+        spec,
+        front_pages=front.page_count,
+        modules_pages=[(module, part.page_count) for module, part in zip(edition.modules, parts, strict=True)],
+        generated_at=generated_at,
+    )
+    notdef_check(front.warnings + running.warnings)
+    part_pdfs = [storage.read(part.file.name) for part in parts]
+    pdf = assembly.assemble(front=front.pdf, parts=part_pdfs, running=running.pdf, plan=plan)
+    name = storage.store_file(job.storage_name(), pdf)
+    fresh = [part for part in parts if job.started_at and part.created_at >= job.started_at]
+    report = {
+        **documents.edition_report(edition),
+        "warnings": [warning for part in parts for warning in part.warnings] + front.warnings + running.warnings,
+        "refused_urls": [url for part in parts for url in part.refused_urls]
+        + front.refused_urls
+        + running.refused_urls,
+        "pdf_variant": rendering.DEFAULT_PDF_VARIANT,
+        "parts": len(parts),
+        "parts_rendered": len(fresh),
+        "parts_reused": len(parts) - len(fresh),
+        "parts_seconds": round(sum(part.render_seconds for part in fresh), 3),
+        "module_starts": dict(zip((module.slug for module in edition.modules), starts, strict=True)),
+        "assemble_seconds": round(time.perf_counter() - started, 3),
+    }
+    ExportJob.objects.filter(pk=job.pk).done(
+        name=name, file_size=len(pdf), page_count=len(plan), report=report, started_at=job.started_at
+    )
+    return name
