@@ -8,13 +8,12 @@ import pytest
 from django.conf import settings
 from django.core.files.storage import default_storage
 
+from curriculum.demo.script_samples import SAMPLES, YORUBA, sample_edition
 from curriculum.models import Block
 from curriculum.services import curriculum_publish
 from exports import documents, rendering, services
 from exports.models import ExportJob
 from tests.pdf import pdf_text
-
-from .scripts import SAMPLES, YORUBA, sample_edition
 
 BUTTERFLY = "\U0001f98b"  # an emoji: fonts-noto-core has no emoji font
 PRIVATE_USE = "\ue000"
