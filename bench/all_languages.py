@@ -6,6 +6,7 @@
 import subprocess
 
 from demo_setup import demo_setup
+from figures import Column, Table
 
 _WORK, CURRICULUM = demo_setup("cc-all-")
 
@@ -14,23 +15,38 @@ from django.core.files.storage import default_storage  # noqa: E402
 
 from exports import services  # noqa: E402
 
+TABLE = Table(
+    Column("lang", 5, "<"),
+    Column("status", 7, "<"),
+    Column("pages", 5, spec="d"),
+    Column("tagged", 6),
+    Column("qpdf", 5),
+    Column("render s", 8, spec=".2f"),
+    Column("warnings", align="<", gap="  "),
+)
+
 
 def main():
-    print(f"{'lang':5} {'status':7} {'pages':>5} {'tagged':>6} {'qpdf':>5} {'render s':>8}  warnings")
+    TABLE.header()
     for language in settings.LANGUAGE_CODES:
         job = services.export_request(curriculum=CURRICULUM, language=language, enqueue=False)
         services.export_job_render(job_id=job.pk)
         job.refresh_from_db()
         if job.status != "done":
-            print(f"{language:5} {job.status:7} {job.error}")
+            TABLE.row(language, job.status, tail=job.error)
             continue
         path = default_storage.path(job.file.name)
         qpdf = subprocess.run(["qpdf", "--check", path], capture_output=True).returncode == 0
         info = subprocess.run(["pdfinfo", path], capture_output=True, text=True).stdout
         tagged = "Tagged:          yes" in info
-        print(
-            f"{language:5} {job.status:7} {job.page_count:5d} {tagged!s:>6} {'ok' if qpdf else 'FAIL':>5} "
-            f"{job.render_seconds:8.2f}  {len(job.report['warnings'])}"
+        TABLE.row(
+            language,
+            job.status,
+            job.page_count,
+            str(tagged),
+            "ok" if qpdf else "FAIL",
+            job.render_seconds,
+            len(job.report["warnings"]),
         )
 
 

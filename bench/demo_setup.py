@@ -8,12 +8,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def demo_setup(prefix):
-    """Point Django at a fresh work directory, migrate, load the demo; returns (work dir, demo curriculum)."""
+def demo_setup(prefix, database_url=None):
+    """Point Django at a fresh work directory, migrate, load the demo; returns (work dir, demo curriculum).
+
+    `database_url` replaces the work directory's SQLite file (the load test may run on PostgreSQL);
+    the environment is left set, so processes the benchmark starts use the same database and media.
+    """
     sys.path.insert(0, str(ROOT))
     work = tempfile.mkdtemp(prefix=prefix)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
-    os.environ["DATABASE_URL"] = f"sqlite:///{work}/bench.sqlite3"
+    os.environ["DATABASE_URL"] = database_url or f"sqlite:///{work}/bench.sqlite3"
     os.environ["MEDIA_ROOT"] = f"{work}/media"
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     import django

@@ -14,12 +14,24 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
+import redis
+from demo_setup import demo_setup
+from figures import Column, Table
+
 ROOT = Path(__file__).resolve().parent.parent
 VENV = Path(sys.executable).parent
+TABLE = Table(
+    Column("users", 5),
+    Column("requests", 9),
+    Column("req/s", 7, spec=".1f"),
+    Column("p50 ms", 7),
+    Column("p95 ms", 7),
+    Column("p99 ms", 7),
+    Column("errors", 7),
+)
 
 
 def free_port():
@@ -48,28 +60,27 @@ def main():
     parser.add_argument("--workers", type=int, default=4)
     args = parser.parse_args()
 
-    work = Path(tempfile.mkdtemp(prefix="cc-load-"))
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.dev",
-        "DEBUG": "0",
-        # A database of its own (never the caller's DATABASE_URL): counts must start from zero.
-        "DATABASE_URL": os.environ.get("LOAD_DATABASE_URL", f"sqlite:///{work}/load.sqlite3"),
-        "MEDIA_ROOT": str(work / "media"),
-        "REDIS_URL": os.environ.get("LOAD_REDIS_URL", "redis://127.0.0.1:6379/14"),
-        # Every simulated trainer comes from 127.0.0.1: the per-address limit would refuse them all.
-        "EXPORT_REQUESTS_PER_MINUTE": "100000",
-        "LOG_LEVEL": "WARNING",
-    }
-    python = str(VENV / "python")
-    subprocess.run([str(ROOT / "scripts" / "ensure-redis.sh")], check=True, cwd=ROOT)
-    subprocess.run(
-        [VENV / "redis-cli" if (VENV / "redis-cli").exists() else "redis-cli", "-n", "14", "flushdb"],
-        check=True,
-        capture_output=True,
+    redis_url = os.environ.get("LOAD_REDIS_URL", "redis://127.0.0.1:6379/14")
+    # Set before Django starts here: gunicorn and the worker below inherit this process's environment.
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings.dev",
+            "REDIS_URL": redis_url,
+            # Every simulated trainer comes from 127.0.0.1: the per-address limit would refuse them all.
+            "EXPORT_REQUESTS_PER_MINUTE": "100000",
+            "LOG_LEVEL": "WARNING",
+        }
     )
-    subprocess.run([python, "manage.py", "migrate", "-v0"], check=True, cwd=ROOT, env=env)
-    subprocess.run([python, "manage.py", "load_demo", "--force"], check=True, cwd=ROOT, env=env, capture_output=True)
+    subprocess.run([str(ROOT / "scripts" / "ensure-redis.sh")], check=True, cwd=ROOT)
+    redis.Redis.from_url(redis_url).flushdb()
+    # A database of its own (never the caller's DATABASE_URL): counts must start from zero.
+    work, _curriculum = demo_setup("cc-load-", database_url=os.environ.get("LOAD_DATABASE_URL"))
+    work = Path(work)
+    from django.db import connections
+
+    connections.close_all()
+    env = {**os.environ, "DEBUG": "0"}
+    python = str(VENV / "python")
     subprocess.run(
         [python, "manage.py", "collectstatic", "--noinput", "-v0"], check=True, cwd=ROOT, env={**env, "DEBUG": "1"}
     )
@@ -89,7 +100,7 @@ def main():
     host = f"http://127.0.0.1:{port}"
     try:
         wait_http(host + "/en/")
-        print(f"{'users':>5} {'requests':>9} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>7}")
+        TABLE.header()
         for users in [int(value) for value in args.users.split(",")]:
             prefix = work / f"locust-{users}"
             subprocess.run(
@@ -100,18 +111,16 @@ def main():
             )  # fmt: skip
             with open(f"{prefix}_stats.csv") as handle:
                 total = next(row for row in csv.DictReader(handle) if row["Name"] == "Aggregated")
-            print(
-                f"{users:>5} {total['Request Count']:>9} {float(total['Requests/s']):>7.1f} {total['50%']:>7} "
-                f"{total['95%']:>7} {total['99%']:>7} {total['Failure Count']:>7}"
+            TABLE.row(
+                users,
+                total["Request Count"],
+                float(total["Requests/s"]),
+                total["50%"],
+                total["95%"],
+                total["99%"],
+                total["Failure Count"],
             )
         # Let the worker finish what was asked, then count renders.
-        os.environ.update(
-            {key: env[key] for key in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "MEDIA_ROOT", "REDIS_URL")}
-        )
-        sys.path.insert(0, str(ROOT))
-        import django
-
-        django.setup()
         from exports.models import ExportJob
 
         deadline = time.monotonic() + 300

@@ -7,32 +7,26 @@ the budget (60 KB compressed, HTML + CSS + JS, images excluded: the public pages
 """
 
 import gzip
-import os
 import re
-import sys
-import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-WORK = tempfile.mkdtemp(prefix="cc-weight-")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
-os.environ["DATABASE_URL"] = f"sqlite:///{WORK}/weight.sqlite3"
-os.environ["MEDIA_ROOT"] = f"{WORK}/media"
-os.environ.setdefault("LOG_LEVEL", "WARNING")
+from demo_setup import demo_setup
+from figures import Column, Table
 
-import django  # noqa: E402
-
-django.setup()
+_WORK, _CURRICULUM = demo_setup("cc-weight-")
 
 from django.contrib.staticfiles import finders  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
-
-from curriculum.demo import demo_load  # noqa: E402
 
 BUDGET = 60 * 1024
 ASSET_RE = re.compile(r'(?:href|src)="(/static/[^"]+\.(?:css|js))"')
+TABLE = Table(
+    Column("page", 75, "<"),
+    Column("HTML", 8, spec=".1f", unit="K"),
+    Column("assets", 8, spec=".1f", unit="K"),
+    Column("total", 8, spec=".1f", unit="K"),
+    Column("budget", 5, spec=".0%", gap="  "),
+)
 
 
 def gzipped(data):
@@ -40,8 +34,6 @@ def gzipped(data):
 
 
 def main():
-    call_command("migrate", verbosity=0)
-    demo_load()
     client = Client(HTTP_HOST="127.0.0.1")
     pages = []
     for language in ("en", "ar"):
@@ -54,7 +46,7 @@ def main():
             f"/{language}/downloads/?language={language}",
             f"/{language}/editions/leading-to-choices/core/{language}/",
         ]
-    print(f"{'page':75} {'HTML':>8} {'assets':>8} {'total':>8}  budget")
+    TABLE.header()
     worst = 0
     for url in pages:
         response = client.get(url)
@@ -66,9 +58,7 @@ def main():
             assets += gzipped(Path(found).read_bytes())
         total = gzipped(html) + assets
         worst = max(worst, total)
-        print(
-            f"{url:75} {gzipped(html) / 1024:7.1f}K {assets / 1024:7.1f}K {total / 1024:7.1f}K  {total / BUDGET:5.0%}"
-        )
+        TABLE.row(url, gzipped(html) / 1024, assets / 1024, total / 1024, total / BUDGET)
     print(f"\nheaviest page: {worst / 1024:.1f} KB compressed of a {BUDGET // 1024} KB budget ({worst / BUDGET:.0%})")
 
 

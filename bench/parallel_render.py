@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 from demo_setup import demo_setup
+from figures import figure, kb_per_page, ratio
 
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/14")
@@ -181,24 +182,20 @@ def measure(name, curriculum, language, edits):
     serve = statistics.median(served)
     pages = edited.page_count
     print(f"\n{name} ({language}): {pages} pages, {len(edited.parts)} module parts")
-    print(f"  {'plain WeasyPrint, whole manual':42} {plain:8.2f} s   1.00x")
-    print(f"  {'plain WeasyPrint, whole manual, tagged':42} {plain_tagged:8.2f} s   {plain_tagged / plain:.2f}x")
+    figure("plain WeasyPrint, whole manual", plain, note=ratio(plain, plain))
+    figure("plain WeasyPrint, whole manual, tagged", plain_tagged, note=ratio(plain_tagged, plain))
     for concurrency in (1, 2):
         cold = figures[f"cold{concurrency}"]
-        print(f"  {f'pipeline cold, {concurrency} worker process(es)':42} {cold:8.2f} s   {cold / plain:.2f}x")
+        figure(f"pipeline cold, {concurrency} worker process(es)", cold, note=ratio(cold, plain))
     parts_seconds, assemble_seconds = figures["breakdown1"]
-    print(f"  {'  of which (1 worker): parts laid out, joined':42} {parts_seconds:8.2f} s + {assemble_seconds:.2f} s")
+    figure("  of which (1 worker): parts laid out, joined", parts_seconds, note=f"+ {assemble_seconds:.2f} s")
     for concurrency in (1, 2):
         edit = figures[f"edit{concurrency}"]
-        print(
-            f"  {f'after a one-block edit, {concurrency} worker(s) (median {edits})':42} {edit:8.2f} s   {edit / plain:.2f}x"
-        )
-    print(
-        f"  {'unchanged edition served again':42} {serve * 1000:8.1f} ms  {figures['cold1'] / serve:.0f}x faster than cold"
-    )
-    print(f"  {'peak memory of a worker process':42} {max(figures['peak1'], figures['peak2']):8.0f} MB")
-    print(f"  {'PDF size per page, pipeline (tagged)':42} {edited.file_size / 1024 / pages:8.1f} KB")
-    print(f"  {'PDF size per page, plain (untagged)':42} {plain_size / 1024 / pages:8.1f} KB")
+        figure(f"after a one-block edit, {concurrency} worker(s) (median {edits})", edit, note=ratio(edit, plain))
+    figure("unchanged edition served again", serve * 1000, "ms", f"{figures['cold1'] / serve:.0f}x faster than cold")
+    figure("peak memory of a worker process", max(figures["peak1"], figures["peak2"]), "MB")
+    figure("PDF size per page, pipeline (tagged)", kb_per_page(edited.file_size, pages), "KB")
+    figure("PDF size per page, plain (untagged)", kb_per_page(plain_size, pages), "KB")
 
 
 def memory_over_renders(curriculum, language, renders):

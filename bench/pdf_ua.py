@@ -11,11 +11,22 @@ import statistics
 import time
 
 from demo_setup import demo_setup
+from figures import Column, Table
 
 _WORK, CURRICULUM = demo_setup("cc-ua-")
 
 from curriculum.resolution import edition_resolve  # noqa: E402
 from exports import rendering  # noqa: E402
+
+TABLE = Table(
+    Column("lang", 5, "<"),
+    Column("pages", 5, spec="d"),
+    Column("plain s", 8, spec=".2f"),
+    Column("pdf/ua-1 s", 10, spec=".2f"),
+    Column("cost", 7, spec="+.1%"),
+    Column("plain KB", 8, spec=".0f"),
+    Column("ua KB", 7, spec=".0f"),
+)
 
 
 def main():
@@ -24,12 +35,12 @@ def main():
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     curriculum = CURRICULUM
-    print(f"{'lang':5} {'pages':>5} {'plain s':>8} {'pdf/ua-1 s':>10} {'cost':>7} {'plain KB':>8} {'ua KB':>7}")
+    TABLE.header()
     totals = {"plain": 0.0, "ua": 0.0}
     for language in args.languages.split(","):
         edition = edition_resolve(curriculum=curriculum, language=language)
         html = rendering.edition_html(edition)
-        figures = {}
+        results = {}
         # Alternate the two so that load from other processes falls on both alike.
         runs = {"plain": [], "ua": []}
         for _ in range(args.repeat):
@@ -37,15 +48,20 @@ def main():
                 started = time.perf_counter()
                 result = rendering.html_to_pdf(html, title=edition.title, pdf_variant=variant)
                 runs[name].append(time.perf_counter() - started)
-                figures[name] = result
+                results[name] = result
         plain, ua = statistics.median(runs["plain"]), statistics.median(runs["ua"])
         totals["plain"] += plain
         totals["ua"] += ua
-        print(
-            f"{language:5} {figures['plain'].page_count:5d} {plain:8.2f} {ua:10.2f} {ua / plain - 1:+7.1%} "
-            f"{len(figures['plain'].pdf) / 1024:8.0f} {len(figures['ua'].pdf) / 1024:7.0f}"
+        TABLE.row(
+            language,
+            results["plain"].page_count,
+            plain,
+            ua,
+            ua / plain - 1,
+            len(results["plain"].pdf) / 1024,
+            len(results["ua"].pdf) / 1024,
         )
-    print(f"{'all':5} {'':5} {totals['plain']:8.2f} {totals['ua']:10.2f} {totals['ua'] / totals['plain'] - 1:+7.1%}")
+    TABLE.row("all", "", totals["plain"], totals["ua"], totals["ua"] / totals["plain"] - 1)
 
 
 if __name__ == "__main__":

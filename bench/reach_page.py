@@ -8,45 +8,37 @@ until there are at least --workshops records. Target: the reach page under one s
 """
 
 import argparse
-import os
-import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-WORK = tempfile.mkdtemp(prefix="cc-bench-reach-")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
-os.environ["DATABASE_URL"] = f"sqlite:///{WORK}/bench.sqlite3"
-os.environ["MEDIA_ROOT"] = f"{WORK}/media"
-os.environ.setdefault("LOG_LEVEL", "WARNING")
+from demo_setup import demo_setup
+from figures import Column, Table, timed
 
-import django  # noqa: E402
-
-django.setup()
+WORK, _CURRICULUM = demo_setup("cc-bench-reach-")
 
 from django.contrib.auth import get_user_model  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 
-from curriculum.demo import demo_load  # noqa: E402
 from workshops.demo import workshops_generate  # noqa: E402
 from workshops.models import Workshop  # noqa: E402
 
+TABLE = Table(
+    Column("page", 44, "<"),
+    Column("median s", 10, spec=".3f"),
+    Column("worst s", 10, spec=".3f"),
+    Column("queries", 9),
+    Column("status", 8),
+    Column("of 1 s", 9, spec=".0%"),
+    gap="",
+)
 
-def timed(client, url, repeat):
-    times, status, queries = [], None, 0
-    for _ in range(repeat):
-        reset_queries()
-        started = time.perf_counter()
-        response = client.get(url)
-        times.append(time.perf_counter() - started)
-        status, queries = response.status_code, len(connection.queries)
-    return statistics.median(times), max(times), status, queries
+
+def request(client, url):
+    """One request: its status and the number of queries it ran."""
+    reset_queries()
+    response = client.get(url)
+    return response.status_code, len(connection.queries)
 
 
 def main():
@@ -55,8 +47,6 @@ def main():
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
 
-    call_command("migrate", verbosity=0)
-    demo_load()
     started = time.perf_counter()
     year = 2025
     while Workshop.objects.count() < args.workshops:
@@ -73,7 +63,7 @@ def main():
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(secretariat)
     print(f"median and worst of {args.repeat} requests (first request warms caches and is not counted)\n")
-    print(f"{'page':<44}{'median s':>10}{'worst s':>10}{'queries':>9}{'status':>8}{'of 1 s':>9}")
+    TABLE.header()
     with override_settings(DEBUG=True):  # records the queries
         for label, url in [
             ("reach, all years, English", "/en/reach/"),
@@ -83,8 +73,8 @@ def main():
             ("CSV export by module", "/en/reach/module.csv"),
         ]:
             client.get(url)
-            median, worst, status, queries = timed(client, url, args.repeat)
-            print(f"{label:<44}{median:>10.3f}{worst:>10.3f}{queries:>9}{status:>8}{median / 1.0:>8.0%}")
+            median, worst, (status, queries) = timed(lambda url=url: request(client, url), args.repeat)
+            TABLE.row(label, median, worst, queries, status, median / 1.0)
 
 
 if __name__ == "__main__":

@@ -9,68 +9,62 @@ to resolving one edition.
 """
 
 import argparse
-import os
-import statistics
-import sys
-import tempfile
-import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-WORK = tempfile.mkdtemp(prefix="cc-bench-")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
-os.environ["DATABASE_URL"] = f"sqlite:///{WORK}/bench.sqlite3"
-os.environ["MEDIA_ROOT"] = f"{WORK}/media"
-os.environ.setdefault("LOG_LEVEL", "WARNING")
+from demo_setup import demo_setup
+from figures import Column, Table, timed
 
-import django  # noqa: E402
-
-django.setup()
+_WORK, CURRICULUM = demo_setup("cc-bench-")
 
 from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from curriculum.demo import demo_load  # noqa: E402
-from curriculum.models import Block, Curriculum  # noqa: E402
+from curriculum.models import Block  # noqa: E402
 from curriculum.resolution import edition_resolve  # noqa: E402
 from translations.models import TranslationRecord  # noqa: E402
 from translations.services import curriculum_progress  # noqa: E402
 
-
-def timed(function, repeat):
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+TABLE = Table(
+    Column("language", 9, "<"),
+    Column("translated", 11),
+    Column("stale", 7),
+    Column("missing", 9),
+    Column("total", 7),
+    Column("%", 6, unit="%"),
+    Column("modules complete", align="<", gap="  "),
+    gap="",
+)
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
-    call_command("migrate", verbosity=0)
-    demo_load()
-    curriculum = Curriculum.objects.get(slug="leading-to-choices")
+    curriculum = CURRICULUM
     languages = [code for code in settings.LANGUAGE_CODES if code != curriculum.source_language]
     rows, totals = curriculum_progress(curriculum=curriculum, languages=languages)
     print(f"Demo curriculum '{curriculum.slug}': {len(rows) - 1} modules, {Block.objects.count()} blocks, "
           f"{TranslationRecord.objects.count()} translation records")  # fmt: skip
-    print(f"{'language':<9}{'translated':>11}{'stale':>7}{'missing':>9}{'total':>7}{'%':>6}  modules complete")
+    TABLE.header()
     for language in languages:
         total = totals[language]
         complete = sum(1 for row in rows if row["cells"][language].is_complete)
-        print(f"{language:<9}{total.current:>11}{total.stale:>7}{total.missing:>9}{total.total:>7}"
-              f"{total.current_percent:>5}%  {complete}/{len(rows)}")  # fmt: skip
+        TABLE.row(
+            language,
+            total.current,
+            total.stale,
+            total.missing,
+            total.total,
+            total.current_percent,
+            f"{complete}/{len(rows)}",
+        )
 
     with CaptureQueriesContext(connection) as queries:
         curriculum_progress(curriculum=curriculum, languages=languages)
-    matrix = timed(lambda: curriculum_progress(curriculum=curriculum, languages=languages), args.repeat)
-    resolve = timed(lambda: edition_resolve(curriculum=curriculum, language="ar"), args.repeat)
+    matrix, _worst, _result = timed(
+        lambda: curriculum_progress(curriculum=curriculum, languages=languages), args.repeat
+    )
+    resolve, _worst, _result = timed(lambda: edition_resolve(curriculum=curriculum, language="ar"), args.repeat)
     print(
         f"\nmatrix, {len(languages)} languages: {len(queries)} queries, {matrix * 1000:.1f} ms (median of {args.repeat})"
     )

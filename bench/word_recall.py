@@ -4,7 +4,7 @@
 
 Renders the demo edition in each of the fifteen languages (blocks without a translation
 fall back and are measured in their fallback language), plus the fixed script samples of
-tests/exports/scripts.py (Hindi and Hausa have no demo translation), runs pdftotext and
+curriculum/demo/script_samples.py (Hindi and Hausa have no demo translation), runs pdftotext and
 counts how many of the source's words come back.
 
 Normalisation, applied to source and extracted text alike: NFC; case folded; punctuation
@@ -27,20 +27,32 @@ import unicodedata
 from collections import Counter
 
 from demo_setup import demo_setup
+from figures import Column, Table
 
 WORK, CURRICULUM = demo_setup("cc-recall-")
 
 from django.conf import settings  # noqa: E402
 
+from curriculum.demo.script_samples import SAMPLES, sample_edition  # noqa: E402
 from curriculum.resolution import edition_resolve  # noqa: E402
 from exports import documents, rendering, weasyprint_actualtext  # noqa: E402
-from tests.exports.scripts import SAMPLES, sample_edition  # noqa: E402
 
 INVISIBLE = {
     **dict.fromkeys([0x200C, 0x200D, 0x200E, 0x200F]),
     **dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)], " "),
 }
 TAG = re.compile(r"<[^>]+>")
+TABLE = Table(
+    Column("lang", 5, "<"),
+    Column("demo words", 10, spec="d"),
+    Column("own %", 6, spec=".0%"),
+    Column("recall", 7, spec=".1%"),
+    Column("pages", 5, spec="d"),
+    Column("s", 5, spec=".1f"),
+    Column("sample words", 12, spec="d", gap="   "),
+    Column("recall", 7, spec=".1%"),
+    rule=True,
+)
 
 
 def words(text):
@@ -92,22 +104,20 @@ def main():
 
     curriculum = CURRICULUM
     print(f"variant={args.variant or 'plain'} actual_text={not args.no_actual_text} css={args.css or '-'}\n")
-    header = f"{'lang':5} {'demo words':>10} {'own %':>6} {'recall':>7} {'pages':>5} {'s':>5}   {'sample words':>12} {'recall':>7}"
-    print(header)
-    print("-" * len(header))
+    TABLE.header()
     for language in args.languages.split(","):
         edition = edition_resolve(curriculum=curriculum, language=language)
         own = sum(1 for text in documents.edition_texts(edition) if text.language == language)
         share = own / len(documents.edition_texts(edition))
         demo, total, pages, seconds, lost = recall(edition, args.css, args.variant)
-        line = f"{language:5} {total:10d} {share:6.0%} {demo:7.1%} {pages:5d} {seconds:5.1f}"
+        cells = [language, total, share, demo, pages, seconds]
         if language in SAMPLES:
             sample, sample_total, _pages, _seconds, sample_lost = recall(
                 sample_edition(language), args.css, args.variant
             )
-            line += f"   {sample_total:12d} {sample:7.1%}"
+            cells += [sample_total, sample]
             lost += sample_lost
-        print(line)
+        TABLE.row(*cells)
         if args.lost and lost:
             print("      lost:", ", ".join(f"{word}×{count}" for word, count in lost))
 

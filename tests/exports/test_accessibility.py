@@ -4,11 +4,11 @@ import pytest
 from django.core.files.storage import default_storage
 from pypdf import PdfReader
 
+from curriculum.demo.script_samples import sample_edition
 from exports import rendering, services
 from exports.models import ExportJob
 from tests.pdf import pdf_info, pdf_text
 
-from .scripts import sample_edition
 from .test_print_profiles import qpdf_check
 
 pytestmark = pytest.mark.django_db

@@ -13,9 +13,9 @@ from django.urls import reverse
 from curriculum.publishing import module_publish
 from exports import services
 from exports.models import ExportJob
-from tests.conftest import wait_for
 from tests.factories import BlockFactory, CurriculumFactory, ModuleFactory
 from tests.pdf import pdf_info
+from tests.processes import wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

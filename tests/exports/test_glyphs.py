@@ -6,9 +6,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from curriculum.demo.script_samples import BUTTERFLY, PRIVATE_USE, SAMPLES, YORUBA, sample_edition
 from exports import documents, glyphs
-
-from .scripts import BUTTERFLY, PRIVATE_USE, SAMPLES, YORUBA, sample_edition
 
 
 def test_every_script_of_the_samples_has_its_glyphs():

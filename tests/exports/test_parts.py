@@ -14,9 +14,9 @@ from curriculum.publishing import edition_publish, module_publish
 from curriculum.resolution import edition_resolve
 from exports import rendering, services
 from exports.models import ExportJob, RenderedPart
-from tests.conftest import wait_for
 from tests.factories import BlockFactory, CurriculumFactory, ModuleFactory
 from tests.pdf import pdf_info, pdf_text
+from tests.processes import wait_for
 
 from .test_print_profiles import qpdf_check
 

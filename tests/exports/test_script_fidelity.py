@@ -6,13 +6,12 @@ from unittest import mock
 import pytest
 from django.core.files.storage import default_storage
 
+from curriculum.demo.script_samples import BUTTERFLY, SAMPLES, sample_edition
 from curriculum.models import Block
 from curriculum.publishing import curriculum_publish
 from exports import rendering, services, weasyprint_actualtext
 from exports.models import ExportJob
 from tests.pdf import pdf_text
-
-from .scripts import BUTTERFLY, SAMPLES, sample_edition
 
 
 @pytest.mark.django_db

@@ -5,8 +5,8 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 
 from exports.models import ExportJob
-from tests.conftest import wait_for
 from tests.pdf import pdf_fonts, pdf_info, pdf_text
+from tests.processes import wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

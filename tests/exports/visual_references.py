@@ -11,9 +11,8 @@ from pathlib import Path
 
 from PIL import Image, ImageChops
 
+from curriculum.demo.script_samples import FIXED_DATE, sample_edition
 from exports import rendering
-
-from .scripts import FIXED_DATE, sample_edition
 
 REFERENCE_DIR = Path(__file__).resolve().parent / "visual"
 LANGUAGES = ("en", "ar", "fa", "ur", "ru", "tg", "hi", "bn", "ha")

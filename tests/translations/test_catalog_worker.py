@@ -10,8 +10,8 @@ from django.core.files.storage import default_storage
 
 from exports.models import ExportJob
 from exports.services import export_request
-from tests.conftest import wait_for
 from tests.pdf import pdf_text
+from tests.processes import wait_for
 from translations import catalogs
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from exports.models import ExportJob
-from tests.conftest import wait_for
 from tests.pdf import pdf_info, pdf_text
+from tests.processes import wait_for
 from workshops.review import review_digest, review_figures, review_request
 
 

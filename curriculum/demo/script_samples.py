@@ -1,4 +1,4 @@
-"""A small fixed document per script: the visual references, the glyph checks and the word-recall bench use it."""
+"""A small fixed document per script, built without the database: the visual references, the glyph checks and the word-recall bench use it."""
 
 from datetime import UTC, datetime
 
