@@ -260,6 +260,21 @@ def offline_members(*, curriculum, partner, language):
     return edition, members
 
 
+OFFLINE_INDEX = "downloads/offline_index.html"
+
+
+def offline_package_fingerprint(members):
+    """The package is the same package while its PDFs and its index page (with what it includes) are the same."""
+    import hashlib
+
+    from exports.fingerprints import template_files
+
+    digest = hashlib.sha256("".join(member.job.fingerprint for member in members).encode())
+    for name, path in sorted(template_files([OFFLINE_INDEX]).items()):
+        digest.update(name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 def offline_package(*, curriculum, partner, language):
     """The stored ZIP of an edition (built from its rendered PDFs), or None while some are still rendering.
 
@@ -275,7 +290,7 @@ def offline_package(*, curriculum, partner, language):
     from exports import storage
 
     edition, members = offline_members(curriculum=curriculum, partner=partner, language=language)
-    fingerprint = hashlib.sha256("".join(member.job.fingerprint for member in members).encode()).hexdigest()
+    fingerprint = offline_package_fingerprint(members)
     name = storage.offline_package_name(fingerprint)
     if any(member.job.status != ExportJob.Status.DONE for member in members):
         return None, fingerprint, members
@@ -312,9 +327,7 @@ def offline_package(*, curriculum, partner, language):
             "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2), compress_type=zipfile.ZIP_DEFLATED
         )
         with translation.override(language):
-            index = render_to_string(
-                "downloads/offline_index.html", {"manifest": manifest, "edition": edition, "partner": partner}
-            )
+            index = render_to_string(OFFLINE_INDEX, {"manifest": manifest, "edition": edition, "partner": partner})
         archive.writestr("index.html", index, compress_type=zipfile.ZIP_DEFLATED)
     storage.store_file(name, buffer.getvalue())
     return name, fingerprint, members

@@ -67,3 +67,26 @@ def test_the_offline_package_resolves_its_edition_once_for_all_its_documents(han
         name, _fingerprint, members = services.offline_package(curriculum=handbook, partner=None, language="ar")
     assert name is None and len(members) == 4  # manual, handouts, two modules
     assert len(calls) == 1
+
+
+def test_editing_the_index_page_or_what_it_includes_makes_a_new_package(handbook, settings, tmp_path):
+    import shutil
+    from unittest import mock
+
+    from django.conf import settings as django_settings
+
+    from downloads import services
+
+    templates = tmp_path / "templates"
+    shutil.copytree(django_settings.BASE_DIR / "templates", templates)
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [templates]}, *settings.TEMPLATES[1:]]
+    with mock.patch("exports.queue.task_send"):
+        _edition, members = services.offline_members(curriculum=handbook, partner=None, language="en")
+    before = services.offline_package_fingerprint(members)
+    assert services.offline_package_fingerprint(members) == before
+    for name in ("downloads/offline_index.html", "exports/pdf/edition_name.html"):
+        with open(templates / name, "a", encoding="utf-8") as handle:
+            handle.write("<!-- restyled -->\n")
+        after = services.offline_package_fingerprint(members)
+        assert after != before, name
+        before = after
