@@ -187,12 +187,7 @@ def test_a_full_disk_fails_the_job_cleanly_and_the_previous_file_stays_served(cl
     assert "disk is full" in second.error
     assert not default_storage.exists(second.storage_name())
     # No half-written file anywhere: not of the manual, not of the module part that was being stored.
-    assert not [
-        name
-        for _dir, _subdirs, names in os.walk(small_disk / "exports")
-        for name in names
-        if name.startswith(".partial")
-    ]
+    assert not [name for _dir, _subdirs, names in os.walk(small_disk) for name in names if name.startswith(".partial")]
     # Asking again retries a bounded number of times (each one fails cleanly)...
     for _attempt in range(services.MAX_ATTEMPTS - 1):
         assert client.get(url).status_code == 302
