@@ -75,7 +75,7 @@ class Bucket:
     def __init__(self, server, name):
         self.server, self.name = server, name
 
-    def keys(self, prefix=""):
+    def object_keys(self, prefix=""):
         """Every key in the bucket (under `prefix`), as the bucket itself lists them."""
         pages = self.server.client().get_paginator("list_objects_v2").paginate(Bucket=self.name, Prefix=prefix)
         return sorted(entry["Key"] for page in pages for entry in page.get("Contents", ()))

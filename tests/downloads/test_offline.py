@@ -44,8 +44,10 @@ def test_the_offline_package_is_prepared_then_holds_every_file_with_checksums(cl
     assert again.status_code == 304
     if storage_backend:
         # Every document and the package are objects in the bucket, none left under a temporary key.
-        keys = storage_backend.keys()
-        assert [key for key in keys if key.startswith("exports/offline/")] and not storage_backend.keys(".partial")
+        keys = storage_backend.object_keys()
+        assert [key for key in keys if key.startswith("exports/offline/")] and not storage_backend.object_keys(
+            ".partial"
+        )
 
 
 def test_a_draft_edition_has_no_offline_package(client, handbook, partner):

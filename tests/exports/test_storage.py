@@ -22,7 +22,7 @@ def test_a_file_is_stored_whole_under_its_name_and_read_back(storage_backend):
     # Nothing is left under a temporary name once the file is stored.
     assert default_storage.listdir(storage.PARTIAL_DIR)[1] == []
     if storage_backend:
-        assert storage_backend.keys() == ["exports/ab/abc.pdf"]
+        assert storage_backend.object_keys() == ["exports/ab/abc.pdf"]
     storage.remove("exports/ab/abc.pdf")
     assert not storage.stored("exports/ab/abc.pdf")
     storage.remove("exports/ab/abc.pdf")  # already gone: nothing to do
@@ -57,7 +57,7 @@ def test_an_unreachable_bucket_fails_the_write_plainly_and_leaves_no_object(s3_b
         storage.store_file("exports/cd/cde.pdf", b"%PDF-1 never")
     assert time.monotonic() - started < 20  # seconds, not the minutes of boto3's defaults
     settings.STORAGES = reachable
-    assert s3_bucket.keys() == []
+    assert s3_bucket.object_keys() == []
 
 
 def test_only_old_temporary_files_are_swept(storage_backend):
@@ -74,3 +74,13 @@ def test_only_old_temporary_files_are_swept(storage_backend):
 
 def test_nothing_to_sweep_on_an_empty_storage(storage_backend):
     assert storage.partial_files_remove(older_than=timezone.now()) == 0
+
+
+def test_the_message_of_an_unreachable_bucket_is_plain_and_translated():
+    from django.utils import translation
+
+    from exports.errors import failure_message
+
+    assert "file store could not be reached" in failure_message(storage.StorageUnavailable("timeout"))
+    with translation.override("ar"):
+        assert "تعذّر الوصول إلى مخزن الملفات" in failure_message(storage.StorageUnavailable("timeout"))

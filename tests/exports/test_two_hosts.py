@@ -37,10 +37,10 @@ def test_workers_on_two_hosts_share_only_the_broker_the_database_and_the_bucket(
     assert all("Task exports.tasks.render_export_part[" in log for log in logs), logs
     whole_pages, _edition = _whole_pages(six_modules, language, tmp_path)
     assert _pages(stored_pdf(job.file.name, tmp_path), BODY) == whole_pages
-    keys = s3_bucket.keys()
+    keys = s3_bucket.object_keys()
     parts = [part.file.name for part in RenderedPart.objects.all()]
     assert job.file.name in keys and len(parts) == 6 and set(parts) <= set(keys)
-    assert not s3_bucket.keys(".partial")
+    assert not s3_bucket.object_keys(".partial")
     # Nothing of the manual was kept on either host.
     for _worker, media, scratch in hosts:
         assert [path for path in media.rglob("*") if path.is_file()] == []

@@ -39,7 +39,7 @@ def test_a_partner_editor_uploads_a_pdf_through_the_storage(client, partner, par
     assert resource.file.name.startswith("resources/") and resource.file.name.endswith("/report-2024.pdf")
     assert default_storage.open(resource.file.name).read() == PDF
     if storage_backend:
-        assert storage_backend.keys() == [resource.file.name]  # no temporary object left behind
+        assert storage_backend.object_keys() == [resource.file.name]  # no temporary object left behind
     assert sorted(tag.slug for tag in resource.tags.all()) == ["2024", "reports"]
     download = client.get(reverse("workshops:resource-download", args=[resource.pk]))
     assert download["Content-Type"] == "application/pdf" and b"".join(download.streaming_content) == PDF
