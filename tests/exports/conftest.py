@@ -1,8 +1,10 @@
 """Content shared by the tests of manuals in parts (tests/exports/test_parts.py, test_two_hosts.py)."""
 
 import pytest
+from django.db import transaction
 
 from curriculum.publishing import module_publish
+from exports import services
 from tests.factories import BlockFactory, CurriculumFactory, ModuleFactory
 
 
@@ -29,3 +31,13 @@ def six_modules():
             )
         module_publish(module=module)
     return curriculum
+
+
+def handout_changed(handbook):
+    """A change to the handbook's handout is published: the English manual's new job, not rendered yet."""
+    block = handbook.modules.get(slug="session-1").blocks.get(key="handout")
+    block.body_en = "- Speak clearly\n- Listen fully\n- Ask one question"
+    block.save()
+    with transaction.atomic():
+        module_publish(module=block.module)
+    return services.export_request(curriculum=handbook, language="en", enqueue=False)

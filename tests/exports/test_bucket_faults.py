@@ -8,16 +8,15 @@ import threading
 import time
 
 import pytest
-from django.db import transaction
 from django.urls import reverse
 
 from config.settings.base import s3_storage
-from curriculum.publishing import module_publish
 from exports import services, storage
 from exports.models import ExportJob
 from tests.processes import wait_for
 from tests.s3 import free_port
 
+from .conftest import handout_changed
 from .test_faults import _children, long_manual  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
@@ -41,12 +40,7 @@ def test_a_bucket_away_fails_the_job_plainly_retries_it_and_the_last_good_file_s
     previous = b"".join(client.get(url).streaming_content)
     assert previous.startswith(b"%PDF")
 
-    block = handbook.modules.get(slug="session-1").blocks.get(key="handout")
-    block.body_en = "- Speak clearly\n- Listen fully\n- Ask one question"
-    block.save()
-    with transaction.atomic():
-        module_publish(module=block.module)
-    second = services.export_request(curriculum=handbook, language="en", enqueue=False)
+    second = handout_changed(handbook)
     reachable = settings.STORAGES
     _unreachable(settings, s3_bucket)
     with pytest.raises(storage.StorageUnavailable):
