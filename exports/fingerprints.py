@@ -88,7 +88,7 @@ def renderer_fingerprint(*, templates, stylesheets):
     digest.update(_fonts_fingerprint().encode())
     digest.update(
         repr(
-            [sorted(FONT_STACKS.items()), weasyprint_actualtext.ACTUAL_TEXT_RANGES, rendering.DEFAULT_PDF_VARIANT]
+            [sorted(FONT_STACKS.items()), weasyprint_actualtext.FINGERPRINT, rendering.DEFAULT_PDF_VARIANT]
         ).encode()
     )
     return digest.hexdigest()
