@@ -22,7 +22,7 @@ from dataclasses import replace
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Operator, OutlineItem, Page
 
-from . import rendering
+from . import font_subsets, rendering
 
 # The contents normally take a page: the first guess at the front matter's length (cover + contents).
 FRONT_PAGES_GUESS = 2
@@ -110,6 +110,7 @@ def assemble(*, front, parts, running, plan):
     )
     with manual.open_outline() as tree_of_bookmarks:
         tree_of_bookmarks.root[:] = outline
+    font_subsets.fonts_merge(manual)
     buffer = io.BytesIO()
     manual.save(buffer, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return buffer.getvalue()

@@ -15,7 +15,7 @@ from curriculum.resolution import edition_resolve
 from exports import rendering, services
 from exports.models import ExportJob, RenderedPart
 from tests.factories import BlockFactory, CurriculumFactory, ModuleFactory
-from tests.pdf import pdf_info, pdf_text
+from tests.pdf import pdf_fonts, pdf_info, pdf_text
 from tests.processes import wait_for
 
 from .test_print_profiles import qpdf_check
@@ -79,6 +79,10 @@ def test_a_manual_in_parts_prints_page_for_page_like_the_manual_laid_out_whole(s
     qpdf_check(path)
     info = pdf_info(path)
     assert info["Tagged"] == "yes" and info["Title"] == edition.title
+    # Each face once, as in the whole layout, though every part embedded its own subset of it.
+    fonts = pdf_fonts(path)
+    assert sorted(font["name"] for font in fonts) == sorted(font["name"] for font in pdf_fonts(whole))
+    assert all(font["embedded"] and font["subset"] for font in fonts)
 
 
 def test_the_contents_the_footers_and_the_bookmarks_agree_on_every_page(six_modules):
