@@ -109,7 +109,10 @@ def _merge_into(pdf, keeper, fonts):
         for cid, text in _to_unicode(font.ToUnicode.read_bytes()).items():
             # A glyph keeps the text its first part gave it (WeasyPrint's own rule within a document).
             texts.setdefault(cid, text)
-    program = _program_merge([font.DescendantFonts[0].FontDescriptor.FontFile2.read_bytes() for font in fonts])
+    program = _program_merge(
+        [font.DescendantFonts[0].FontDescriptor.FontFile2.read_bytes() for font in fonts],
+        [_widths(font.DescendantFonts[0].get("/W", Array())).keys() for font in fonts],
+    )
     cid_font = keeper.DescendantFonts[0]
     descriptor = cid_font.FontDescriptor
     descriptor.FontFile2 = pdf.make_stream(program, Length1=len(program))
@@ -127,33 +130,72 @@ def _merge_into(pdf, keeper, fonts):
     keeper.ToUnicode = pdf.make_stream(_to_unicode_cmap(texts))
 
 
-def _program_merge(programs):
-    """One TrueType font holding every glyph any of the subsets holds, at its own glyph id."""
-    fonts = [TTFont(io.BytesIO(program)) for program in programs]
+def _program_merge(programs, drawn):
+    """One TrueType font holding every glyph any of the subsets draws, at its own glyph id.
+
+    `drawn[i]` are the glyph ids the i-th subset's text draws (its widths): only those, and the
+    parts of composite glyphs, are read, and the font is written without recomputing every
+    glyph's box (the copied glyphs keep theirs; the font-wide figures are the subsets' extremes).
+    """
+    fonts = [TTFont(io.BytesIO(program), recalcBBoxes=False, lazy=True) for program in programs]
     base = max(fonts, key=lambda font: len(font.getGlyphOrder()))
     base_order = base.getGlyphOrder()
     base_glyphs, base_metrics = base["glyf"], base["hmtx"]
-    for font in fonts:
+    for font, gids in zip(fonts, drawn, strict=True):
         if font is base:
             continue
         order = font.getGlyphOrder()
-        rename = dict(zip(order, base_order, strict=False))
         glyphs, metrics = font["glyf"], font["hmtx"]
-        for name, base_name in rename.items():
+        pending, done = [gid for gid in gids if gid < len(order)], set()
+        while pending:
+            gid = pending.pop()
+            if gid in done:
+                continue
+            done.add(gid)
+            name, base_name = order[gid], base_order[gid]
             if base_metrics[base_name] == (0, 0) and metrics[name] != (0, 0):
                 # A glyph with no outline (a space) still has its advance.
                 base_metrics[base_name] = metrics[name]
-            glyph = glyphs[name]
-            if glyph.numberOfContours == 0 or base_glyphs[base_name].numberOfContours != 0:
+            contours = _contours(glyphs, name)
+            if contours == 0 or _contours(base_glyphs, base_name) != 0:
                 continue
-            if glyph.isComposite():
+            if contours < 0:  # composite: its parts are glyph names of its own subset
+                glyph = glyphs[name]
                 for component in glyph.components:
-                    component.glyphName = rename[component.glyphName]
-            base_glyphs[base_name] = glyph
+                    pending.append(font.getGlyphID(component.glyphName))
+                    component.glyphName = base_order[font.getGlyphID(component.glyphName)]
+            else:  # still compiled: copied as it is, never decoded
+                glyph = glyphs.glyphs[name]
+            base_glyphs.glyphs[base_name] = glyph
             base_metrics[base_name] = metrics[name]
+    _extremes_keep(base, fonts)
     buffer = io.BytesIO()
     base.save(buffer)
     return buffer.getvalue()
+
+
+def _contours(glyphs, name):
+    """A glyph's number of contours (0: empty, -1: composite), read from its bytes when it was not decoded."""
+    glyph = glyphs.glyphs[name]
+    if not hasattr(glyph, "data"):
+        return glyph.numberOfContours
+    return int.from_bytes(glyph.data[:2], "big", signed=True) if len(glyph.data) >= 2 else 0
+
+
+def _extremes_keep(base, fonts):
+    """The font-wide boxes and maxima of the merged font: the widest of its subsets'."""
+    for table, fields, pick in (
+        ("head", ("xMin", "yMin"), min),
+        ("head", ("xMax", "yMax"), max),
+        ("hhea", ("advanceWidthMax", "xMaxExtent"), max),
+        ("hhea", ("minLeftSideBearing", "minRightSideBearing"), min),
+        ("maxp", ("maxPoints", "maxContours", "maxCompositePoints", "maxCompositeContours"), max),
+        ("maxp", ("maxComponentElements", "maxComponentDepth"), max),
+    ):
+        for field in fields:
+            values = [getattr(font[table], field) for font in fonts if hasattr(font[table], field)]
+            if values:
+                setattr(base[table], field, pick(values))
 
 
 def _widths(array):
