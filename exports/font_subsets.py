@@ -16,6 +16,7 @@ import logging
 import re
 
 from fontTools.ttLib import TTFont
+from fontTools.ttLib.tables._g_l_y_f import Glyph
 from pikepdf import Array, Dictionary, Name, Stream
 
 logger = logging.getLogger(__name__)
@@ -133,45 +134,94 @@ def _merge_into(pdf, keeper, fonts):
 def _program_merge(programs, drawn):
     """One TrueType font holding every glyph any of the subsets draws, at its own glyph id.
 
-    `drawn[i]` are the glyph ids the i-th subset's text draws (its widths): only those, and the
-    parts of composite glyphs, are read, and the font is written without recomputing every
-    glyph's box (the copied glyphs keep theirs; the font-wide figures are the subsets' extremes).
+    `drawn[i]` are the glyph ids the i-th subset's text draws (its widths). The subset with the
+    most glyph ids is read with fontTools; from the others only those glyphs' bytes are taken
+    (with the retained ids, a composite's parts have the same ids in every subset), and the font
+    is written without recomputing every glyph's box: the font-wide figures are the subsets' extremes.
     """
-    fonts = [TTFont(io.BytesIO(program), recalcBBoxes=False, lazy=True) for program in programs]
-    base = max(fonts, key=lambda font: len(font.getGlyphOrder()))
+    fonts = [_RawFont(program) for program in programs]
+    base_raw = max(fonts, key=lambda font: font.glyph_count)
+    base = TTFont(io.BytesIO(base_raw.data), recalcBBoxes=False, lazy=True)
     base_order = base.getGlyphOrder()
     base_glyphs, base_metrics = base["glyf"], base["hmtx"]
     for font, gids in zip(fonts, drawn, strict=True):
-        if font is base:
+        if font is base_raw:
             continue
-        order = font.getGlyphOrder()
-        glyphs, metrics = font["glyf"], font["hmtx"]
-        pending, done = [gid for gid in gids if gid < len(order)], set()
+        pending, done = [gid for gid in gids if gid < font.glyph_count], set()
         while pending:
             gid = pending.pop()
             if gid in done:
                 continue
             done.add(gid)
-            name, base_name = order[gid], base_order[gid]
-            if base_metrics[base_name] == (0, 0) and metrics[name] != (0, 0):
+            name = base_order[gid]
+            metrics = font.metrics(gid)
+            if base_metrics[name] == (0, 0) and metrics != (0, 0):
                 # A glyph with no outline (a space) still has its advance.
-                base_metrics[base_name] = metrics[name]
-            contours = _contours(glyphs, name)
-            if contours == 0 or _contours(base_glyphs, base_name) != 0:
+                base_metrics[name] = metrics
+            data = font.glyph(gid)
+            if len(data) < 2 or _contours(base_glyphs, name) != 0:
                 continue
-            if contours < 0:  # composite: its parts are glyph names of its own subset
-                glyph = glyphs[name]
-                for component in glyph.components:
-                    pending.append(font.getGlyphID(component.glyphName))
-                    component.glyphName = base_order[font.getGlyphID(component.glyphName)]
-            else:  # still compiled: copied as it is, never decoded
-                glyph = glyphs.glyphs[name]
-            base_glyphs.glyphs[base_name] = glyph
-            base_metrics[base_name] = metrics[name]
-    _extremes_keep(base, fonts)
+            pending += _components(data)
+            base_glyphs.glyphs[name] = Glyph(data)
+            base_metrics[name] = metrics
+    _extremes_keep(base, [TTFont(io.BytesIO(font.data), lazy=True) for font in fonts])
     buffer = io.BytesIO()
     base.save(buffer)
     return buffer.getvalue()
+
+
+class _RawFont:
+    """The few tables of a TrueType font the merge reads, straight from its bytes (no decoding of every glyph)."""
+
+    def __init__(self, data):
+        self.data = data
+        count = int.from_bytes(data[4:6], "big")
+        self.tables = {}
+        for record in range(12, 12 + 16 * count, 16):
+            tag = data[record : record + 4]
+            offset = int.from_bytes(data[record + 8 : record + 12], "big")
+            length = int.from_bytes(data[record + 12 : record + 16], "big")
+            self.tables[tag] = data[offset : offset + length]
+        self.glyph_count = int.from_bytes(self.tables[b"maxp"][4:6], "big")
+        long_offsets = int.from_bytes(self.tables[b"head"][50:52], "big", signed=True) == 1
+        loca = self.tables[b"loca"]
+        width = 4 if long_offsets else 2
+        self.offsets = [
+            int.from_bytes(loca[index : index + width], "big") * (1 if long_offsets else 2)
+            for index in range(0, width * (self.glyph_count + 1), width)
+        ]
+        self.long_metrics = int.from_bytes(self.tables[b"hhea"][34:36], "big")
+
+    def glyph(self, gid):
+        return self.tables[b"glyf"][self.offsets[gid] : self.offsets[gid + 1]]
+
+    def metrics(self, gid):
+        hmtx = self.tables[b"hmtx"]
+        last = self.long_metrics - 1
+        advance = int.from_bytes(hmtx[4 * min(gid, last) : 4 * min(gid, last) + 2], "big")
+        if gid <= last:
+            side = hmtx[4 * gid + 2 : 4 * gid + 4]
+        else:
+            start = 4 * self.long_metrics + 2 * (gid - self.long_metrics)
+            side = hmtx[start : start + 2]
+        return advance, int.from_bytes(side, "big", signed=True)
+
+
+# Composite glyph flags (OpenType glyf table).
+_WORD_ARGUMENTS, _SCALE, _MORE, _XY_SCALE, _TWO_BY_TWO = 0x1, 0x8, 0x20, 0x40, 0x80
+
+
+def _components(data):
+    """The glyph ids a composite glyph's record draws (none for a simple glyph)."""
+    if int.from_bytes(data[:2], "big", signed=True) >= 0:
+        return []
+    gids, position, flags = [], 10, _MORE
+    while flags & _MORE:
+        flags = int.from_bytes(data[position : position + 2], "big")
+        gids.append(int.from_bytes(data[position + 2 : position + 4], "big"))
+        position += 4 + (4 if flags & _WORD_ARGUMENTS else 2)
+        position += 2 if flags & _SCALE else 4 if flags & _XY_SCALE else 8 if flags & _TWO_BY_TWO else 0
+    return gids
 
 
 def _contours(glyphs, name):

@@ -14,7 +14,8 @@ from .test_print_profiles import qpdf_check
 
 PAGE = """<html lang="{lang}" dir="{dir}"><body><p>{text}</p><p><b>{text}</b></p></body></html>"""
 TEXTS = {
-    "en": ["Amina asks the group who decides.", "Women lead when they speak and listen together: fix, fjord."],
+    # The second page's accented letters are composite glyphs, and lower glyph ids than the first page's Cyrillic.
+    "en": ["Amina asks the group who decides. Жизнь.", "Women lead when they speak: café, señora, façade, fjord."],
     "ar": ["تقود النساء حين يتكلمن.", "ويصغين معاً، لا إكراه."],
 }
 
