@@ -16,7 +16,8 @@ import logging
 import re
 
 from fontTools.ttLib import TTFont
-from fontTools.ttLib.tables._g_l_y_f import Glyph
+from fontTools.ttLib.tables._g_l_y_f import Glyph, flagOnCurve
+from fontTools.ttLib.tables.ttProgram import Program
 from pikepdf import Array, Dictionary, Name, Stream
 
 logger = logging.getLogger(__name__)
@@ -27,7 +28,7 @@ _FIXED_PITCH = 1
 
 
 def fonts_merge(pdf):
-    """Give the document one font per face: merge the subsets that share a name, point every resource at it.
+    """Give the document one font program per face: merge the subsets that share a name, point every resource at it.
 
     A face is merged only when all its fonts are TrueType CID fonts as WeasyPrint writes them
     (Identity-H, Identity CID map, a bfchar ToUnicode); anything else is left as it is.
@@ -41,13 +42,11 @@ def fonts_merge(pdf):
         fonts = list(fonts.values())
         if len(fonts) < 2 or not all(_mergeable(font) for font in fonts):
             continue
-        keeper = fonts[0]
         try:
-            _merge_into(pdf, keeper, fonts)
+            replacements.update(_merge(pdf, fonts))
         except Exception:  # a font fontTools cannot read: the face keeps one subset per part
-            logger.warning("font subsets of %s not merged", keeper.get("/BaseFont"), exc_info=True)
+            logger.warning("font subsets of %s not merged", fonts[0].get("/BaseFont"), exc_info=True)
             continue
-        replacements.update({font.objgen: keeper for font in fonts[1:]})
     if replacements:
         for resources in _font_resources(pdf):
             for key, font in list(resources.items()):
@@ -101,58 +100,74 @@ def _mergeable(font):
     )
 
 
-def _merge_into(pdf, keeper, fonts):
-    """Make `keeper` hold the glyphs, widths and Unicode text of all `fonts` (one face's subsets)."""
-    widths, texts = {}, {}
+def _merge(pdf, fonts):
+    """One program for all `fonts` (one face's subsets), and as few font dictionaries as their text allows.
+
+    A glyph's ToUnicode entry is the text of the cluster the part first drew it in; in the
+    contextual scripts (Arabic, Nastaliq) one glyph can stand for different text in different
+    parts, and one map would then give some part the wrong text. The dictionaries are grouped
+    so that no group disagrees on a glyph's text: one group for most faces, a few for those.
+    Returns {folded dictionary: the dictionary of its group}.
+    """
+    groups = []  # (keeper, widths, texts, members)
     for font in fonts:
-        for cid, width in _widths(font.DescendantFonts[0].get("/W", Array())).items():
-            widths.setdefault(cid, width)
-        for cid, text in _to_unicode(font.ToUnicode.read_bytes()).items():
-            # A glyph keeps the text its first part gave it (WeasyPrint's own rule within a document).
-            texts.setdefault(cid, text)
+        texts = _to_unicode(font.ToUnicode.read_bytes())
+        widths = _widths(font.DescendantFonts[0].get("/W", Array()))
+        for _keeper, group_widths, group_texts, members in groups:
+            if all(group_texts.get(cid, text) == text for cid, text in texts.items()):
+                group_texts.update(texts)
+                group_widths.update(widths)
+                members.append(font)
+                break
+        else:
+            groups.append((font, dict(widths), dict(texts), [font]))
     program = _program_merge(
         [font.DescendantFonts[0].FontDescriptor.FontFile2.read_bytes() for font in fonts],
         [_widths(font.DescendantFonts[0].get("/W", Array())).keys() for font in fonts],
     )
-    cid_font = keeper.DescendantFonts[0]
-    descriptor = cid_font.FontDescriptor
-    descriptor.FontFile2 = pdf.make_stream(program, Length1=len(program))
-    bbox = [float(value) for value in descriptor.FontBBox]
+    program_stream = pdf.make_stream(program, Length1=len(program))
+    bbox = None
     for font in fonts:
         other = [float(value) for value in font.DescendantFonts[0].FontDescriptor.FontBBox]
-        bbox = [min(bbox[0], other[0]), min(bbox[1], other[1]), max(bbox[2], other[2]), max(bbox[3], other[3])]
-    descriptor.FontBBox = Array([round(value) if value == int(value) else value for value in bbox])
-    flags = int(descriptor.get("/Flags", 0))
-    if flags & _FIXED_PITCH and len(set(widths.values())) > 1:
-        descriptor.Flags = flags & ~_FIXED_PITCH
-    if "/CIDSet" in descriptor:
-        descriptor.CIDSet = pdf.make_stream(_cid_set(widths))
-    cid_font.W = _widths_array(widths)
-    keeper.ToUnicode = pdf.make_stream(_to_unicode_cmap(texts))
+        bbox = other if bbox is None else [*map(min, bbox[:2], other[:2]), *map(max, bbox[2:], other[2:])]
+    replacements = {}
+    for keeper, widths, texts, members in groups:
+        cid_font = keeper.DescendantFonts[0]
+        descriptor = cid_font.FontDescriptor
+        descriptor.FontFile2 = program_stream
+        descriptor.FontBBox = Array([round(value) if value == int(value) else value for value in bbox])
+        flags = int(descriptor.get("/Flags", 0))
+        if flags & _FIXED_PITCH and len(set(widths.values())) > 1:
+            descriptor.Flags = flags & ~_FIXED_PITCH
+        if "/CIDSet" in descriptor:
+            descriptor.CIDSet = pdf.make_stream(_cid_set(widths))
+        cid_font.W = _widths_array(widths)
+        keeper.ToUnicode = pdf.make_stream(_to_unicode_cmap(texts))
+        replacements.update({font.objgen: keeper for font in members[1:]})
+    return replacements
 
 
 def _program_merge(programs, drawn):
     """One TrueType font holding every glyph any of the subsets draws, at its own glyph id.
 
-    `drawn[i]` are the glyph ids the i-th subset's text draws (its widths). The subset with the
-    most glyph ids is read with fontTools; from the others only those glyphs' bytes are taken
-    (with the retained ids, a composite's parts have the same ids in every subset), and the font
-    is written without recomputing every glyph's box: the font-wide figures are the subsets' extremes.
+    `drawn[i]` are the glyph ids the i-th subset's text draws (its widths). WeasyPrint keeps
+    the face's glyph ids up to the last one a subset draws and numbers the parts of composite
+    glyphs past it afresh, subset by subset: so the subset that draws the highest id is the
+    base (read with fontTools, its own numbering left as it is), the others give it the glyphs
+    it lacks below that id, a composite one decomposed into a simple glyph (its parts' ids mean
+    nothing outside its subset). Only those glyphs are read, and the font is written without
+    recomputing every glyph's box: the font-wide figures are the subsets' extremes.
     """
     fonts = [_RawFont(program) for program in programs]
-    base_raw = max(fonts, key=lambda font: font.glyph_count)
-    base = TTFont(io.BytesIO(base_raw.data), recalcBBoxes=False, lazy=True)
+    drawn = [sorted(gids) for gids in drawn]
+    base_index = max(range(len(fonts)), key=lambda index: (max(drawn[index], default=-1), fonts[index].glyph_count))
+    base = TTFont(io.BytesIO(fonts[base_index].data), recalcBBoxes=False, lazy=True)
     base_order = base.getGlyphOrder()
     base_glyphs, base_metrics = base["glyf"], base["hmtx"]
-    for font, gids in zip(fonts, drawn, strict=True):
-        if font is base_raw:
+    for index, (font, gids) in enumerate(zip(fonts, drawn, strict=True)):
+        if index == base_index:
             continue
-        pending, done = [gid for gid in gids if gid < font.glyph_count], set()
-        while pending:
-            gid = pending.pop()
-            if gid in done:
-                continue
-            done.add(gid)
+        for gid in gids:
             name = base_order[gid]
             metrics = font.metrics(gid)
             if base_metrics[name] == (0, 0) and metrics != (0, 0):
@@ -161,13 +176,31 @@ def _program_merge(programs, drawn):
             data = font.glyph(gid)
             if len(data) < 2 or _contours(base_glyphs, name) != 0:
                 continue
-            pending += _components(data)
-            base_glyphs.glyphs[name] = Glyph(data)
+            composite = int.from_bytes(data[:2], "big", signed=True) < 0
+            # A simple glyph is copied as it is, never decoded.
+            base_glyphs.glyphs[name] = _decomposed(font, gid) if composite else Glyph(data)
             base_metrics[name] = metrics
     _extremes_keep(base, [TTFont(io.BytesIO(font.data), lazy=True) for font in fonts])
     buffer = io.BytesIO()
     base.save(buffer)
     return buffer.getvalue()
+
+
+def _decomposed(font, gid):
+    """A composite glyph of a subset as one simple glyph: its parts' outlines, placed."""
+    if font.tt is None:
+        font.tt = TTFont(io.BytesIO(font.data), lazy=True)
+    glyf = font.tt["glyf"]
+    coordinates, ends, flags = glyf[font.tt.getGlyphOrder()[gid]].getCoordinates(glyf)
+    glyph = Glyph()
+    glyph.numberOfContours = len(ends)
+    glyph.coordinates = coordinates
+    glyph.endPtsOfContours = list(ends)
+    glyph.flags = bytearray(flag & flagOnCurve for flag in flags)
+    glyph.program = Program()
+    glyph.program.fromBytecode(b"")
+    glyph.recalcBounds(glyf)
+    return glyph
 
 
 class _RawFont:
@@ -191,6 +224,7 @@ class _RawFont:
             for index in range(0, width * (self.glyph_count + 1), width)
         ]
         self.long_metrics = int.from_bytes(self.tables[b"hhea"][34:36], "big")
+        self.tt = None  # fontTools' reading, made only for a composite glyph
 
     def glyph(self, gid):
         return self.tables[b"glyf"][self.offsets[gid] : self.offsets[gid + 1]]
@@ -205,23 +239,6 @@ class _RawFont:
             start = 4 * self.long_metrics + 2 * (gid - self.long_metrics)
             side = hmtx[start : start + 2]
         return advance, int.from_bytes(side, "big", signed=True)
-
-
-# Composite glyph flags (OpenType glyf table).
-_WORD_ARGUMENTS, _SCALE, _MORE, _XY_SCALE, _TWO_BY_TWO = 0x1, 0x8, 0x20, 0x40, 0x80
-
-
-def _components(data):
-    """The glyph ids a composite glyph's record draws (none for a simple glyph)."""
-    if int.from_bytes(data[:2], "big", signed=True) >= 0:
-        return []
-    gids, position, flags = [], 10, _MORE
-    while flags & _MORE:
-        flags = int.from_bytes(data[position : position + 2], "big")
-        gids.append(int.from_bytes(data[position + 2 : position + 4], "big"))
-        position += 4 + (4 if flags & _WORD_ARGUMENTS else 2)
-        position += 2 if flags & _SCALE else 4 if flags & _XY_SCALE else 8 if flags & _TWO_BY_TWO else 0
-    return gids
 
 
 def _contours(glyphs, name):
