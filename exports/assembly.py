@@ -12,6 +12,8 @@ modules whose print HTML changed since the last render), then joined here:
   the page number, is stamped over every page as a pagination artifact (PDF/UA: not content);
 - the pieces' structure trees, named destinations and bookmarks are merged, so the joined file
   stays a tagged PDF whose contents entries and bookmarks lead to the right pages.
+- each part embeds its own subsets of the faces it uses: they are merged into one font per
+  face (exports/font_subsets.py), so the joined file weighs about what one whole layout does.
 
 Pure: no database, no storage; exports/parts.py decides what to render and stores results.
 """
