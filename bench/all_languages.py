@@ -1,12 +1,14 @@
-"""The demo manual through the real pipeline in every language: glyph check, page count, qpdf --check.
+"""The demo manual through the real pipeline in every language: glyph check, page count, qpdf --check, fonts.
 
 .venv/bin/python bench/all_languages.py
 """
 
 import subprocess
+from pathlib import Path
 
 from demo_setup import demo_setup
 from figures import Column, Table
+from pdf_weight import fonts_embedded
 
 _WORK, CURRICULUM = demo_setup("cc-all-")
 
@@ -20,6 +22,7 @@ TABLE = Table(
     Column("pages", 5, spec="d"),
     Column("tagged", 6),
     Column("qpdf", 5),
+    Column("fonts", 5),
     Column("render s", 8, spec=".2f"),
     Column("warnings", align="<", gap="  "),
 )
@@ -40,12 +43,20 @@ def main():
         qpdf = subprocess.run(["qpdf", "--check", path], capture_output=True).returncode == 0
         info = subprocess.run(["pdfinfo", path], capture_output=True, text=True).stdout
         tagged = "Tagged:          yes" in info
+        # pdffonts: every font embedded and subset; and each face's program once (the parts' subsets merged).
+        rows = [
+            row.split()
+            for row in subprocess.run(["pdffonts", path], capture_output=True, text=True).stdout.splitlines()[2:]
+        ]
+        programs, faces = fonts_embedded(Path(path).read_bytes())
+        fonts = bool(rows) and all(row[-5:-3] == ["yes", "yes"] for row in rows) and programs == faces
         TABLE.row(
             language,
             job.status,
             job.page_count,
             str(tagged),
             "ok" if qpdf else "FAIL",
+            "ok" if fonts else "FAIL",
             job.render_seconds,
             len(job.report["warnings"]),
         )

@@ -39,6 +39,11 @@ def excess(value, base):
     return f"{value / base - 1:+.1%}"
 
 
+def verdict(met, goal):
+    """'✓ goal ≤ 1.05x' or '✗ goal ≤ 1.05x': whether a figure meets its goal, and the goal."""
+    return f"{'✓' if met else '✗'} goal {goal}"
+
+
 def figure(label, value=None, unit="s", note="", width=42):
     """One figure, '  label      3.42 s   1.00x'; without a value the note stands in its place."""
     if value is None:

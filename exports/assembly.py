@@ -12,20 +12,25 @@ modules whose print HTML changed since the last render), then joined here:
   the page number, is stamped over every page as a pagination artifact (PDF/UA: not content);
 - the pieces' structure trees, named destinations and bookmarks are merged, so the joined file
   stays a tagged PDF whose contents entries and bookmarks lead to the right pages.
+- each part embeds its own subsets of the faces it uses: they are merged into one font per
+  face (exports/font_subsets.py), so the joined file weighs about what one whole layout does.
 
 Pure: no database, no storage; exports/parts.py decides what to render and stores results.
 """
 
 import io
+import zlib
 from dataclasses import replace
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Operator, OutlineItem, Page
 
-from . import rendering
+from . import font_subsets, rendering
 
 # The contents normally take a page: the first guess at the front matter's length (cover + contents).
 FRONT_PAGES_GUESS = 2
+# zlib's best: measured on the demo manual, a few percent off the content streams for little time at the join.
+FLATE_LEVEL = 9
 
 
 def part_html(edition, module, spec=None):
@@ -110,6 +115,7 @@ def assemble(*, front, parts, running, plan):
     )
     with manual.open_outline() as tree_of_bookmarks:
         tree_of_bookmarks.root[:] = outline
+    font_subsets.fonts_merge(manual)
     buffer = io.BytesIO()
     manual.save(buffer, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return buffer.getvalue()
@@ -184,8 +190,9 @@ def _running_stamp(manual, running, plan):
     its third every page number, each drawn one after the other and cut out on its own.
     """
     edition_line = manual.copy_foreign(Page(running.pages[0]).as_form_xobject())
-    headers = _drawings_cut(manual, running, running.pages[1])
-    numbers = _drawings_cut(manual, running, running.pages[2])
+    headers = _forms(manual, running, running.pages[1], _drawings_cut(running.pages[1]))
+    # A page number is drawn on one page only: inline in its content, it costs no object of its own.
+    numbers, number_resources = _inline(manual, running, running.pages[2], _drawings_cut(running.pages[2]))
     if len(plan) != len(manual.pages) or len(numbers) != len(plan) - 1:
         raise ValueError(
             f"running layer for {len(plan)} pages and {len(numbers)} numbers, manual of {len(manual.pages)}"
@@ -193,24 +200,41 @@ def _running_stamp(manual, running, plan):
     for page, (header, number) in zip(manual.pages, plan, strict=True):
         pieces = [edition_line]
         pieces += [headers[header]] if header is not None else []
-        pieces += [numbers[number]] if number is not None else []
         names = [Page(page).add_resource(piece, Name.XObject, prefix="Running") for piece in pieces]
-        # The page's own drawing is closed in q/Q so its graphics state cannot shift the margins.
-        page.contents_add(manual.make_stream(b"q\n"), prepend=True)
         drawing = b" ".join(b"q " + str(name).encode() + b" Do Q" for name in names)
-        page.contents_add(manual.make_stream(b"Q\n/Artifact <</Type /Pagination>> BDC " + drawing + b" EMC\n"))
+        if number is not None:
+            _resources_add(page, number_resources)
+            drawing += b" " + numbers[number]
+        # The page's own drawing is closed in q/Q so its graphics state cannot shift the margins.
+        # One stream per page, compressed once: a small stream costs more in its dictionary than in its bytes.
+        _contents_replace(
+            manual,
+            page,
+            b"q\n" + _contents(page) + b"\nQ\n/Artifact <</Type /Pagination>> BDC " + drawing + b" EMC\n",
+        )
+
+
+def _contents(page):
+    """The page's drawing as one decoded content stream (its streams joined as the format says: by a space)."""
+    contents = page.obj.get("/Contents")
+    streams = [contents] if isinstance(contents, pikepdf.Stream) else list(contents or [])
+    return b"\n".join(stream.read_bytes() for stream in streams)
+
+
+def _contents_replace(manual, page, data):
+    stream = pikepdf.Stream(manual, b"")
+    stream.write(zlib.compress(data, FLATE_LEVEL), filter=Name.FlateDecode)
+    page.obj.Contents = stream
 
 
 MARKED_CONTENT = {"BDC", "BMC"}
 
 
-def _drawings_cut(manual, running, page):
-    """Each text object (BT … ET) of a page as a form of its own, with the graphics state in force where it is drawn.
+def _drawings_cut(page):
+    """Each text object (BT … ET) of a page, with the graphics state in force where it is drawn, in q/Q.
 
     Marked content around a text object (the /ActualText spans of Indic lines) goes with it.
     """
-    resources = _copy(manual, running, page.obj.Resources)
-    box = _copy(manual, running, page.obj.MediaBox)
     drawings, states, marked, text = [], [[]], [], None
     for instruction in pikepdf.parse_content_stream(page):
         operator = str(instruction.operator)
@@ -238,9 +262,16 @@ def _drawings_cut(manual, running, page):
         pikepdf.ContentStreamInstruction([], Operator("q")),
         pikepdf.ContentStreamInstruction([], Operator("Q")),
     )
+    return [[save, *drawing, restore] for drawing in drawings]
+
+
+def _forms(manual, running, page, drawings):
+    """The drawings as forms of the manual, with the running page's resources."""
+    resources = _copy(manual, running, page.obj.Resources)
+    box = _copy(manual, running, page.obj.MediaBox)
     return [
         manual.make_stream(
-            pikepdf.unparse_content_stream([save, *drawing, restore]),
+            pikepdf.unparse_content_stream(drawing),
             Type=Name.XObject,
             Subtype=Name.Form,
             BBox=box,
@@ -248,3 +279,56 @@ def _drawings_cut(manual, running, page):
         )
         for drawing in drawings
     ]
+
+
+# The operators that name a resource, and the kind of resource they name.
+RESOURCE_OPERATORS = {
+    "Tf": "/Font",
+    "gs": "/ExtGState",
+    "Do": "/XObject",
+    "sh": "/Shading",
+    "cs": "/ColorSpace",
+    "CS": "/ColorSpace",
+    "scn": "/Pattern",
+    "SCN": "/Pattern",
+    "BDC": "/Properties",
+    "DP": "/Properties",
+}
+INLINE_PREFIX = "/Running"
+
+
+def _inline(manual, running, page, drawings):
+    """The drawings as content to write into a page, and the resources they name there.
+
+    Their resources are renamed with a prefix of their own, so they cannot take the place of
+    the page's (a part's font and the running layer's are different subsets of one face).
+    """
+    own = _copy(manual, running, page.obj.Resources)
+    resources = {}
+
+    def renamed(kind, operand):
+        if kind is None or not isinstance(operand, Name) or str(operand) not in own.get(kind, Dictionary()):
+            return operand
+        name = INLINE_PREFIX + str(operand)[1:]
+        resources.setdefault(kind, {})[name] = own[kind][str(operand)]
+        return Name(name)
+
+    inline = []
+    for drawing in drawings:
+        instructions = []
+        for instruction in drawing:
+            kind = RESOURCE_OPERATORS.get(str(instruction.operator))
+            operands = [renamed(kind, operand) for operand in instruction.operands]
+            instructions.append(pikepdf.ContentStreamInstruction(operands, instruction.operator))
+        inline.append(pikepdf.unparse_content_stream(instructions))
+    return inline, resources
+
+
+def _resources_add(page, resources):
+    if "/Resources" not in page.obj:
+        page.obj.Resources = Dictionary()
+    for kind, named in resources.items():
+        if kind not in page.obj.Resources:
+            page.obj.Resources[kind] = Dictionary()
+        for name, value in named.items():
+            page.obj.Resources[kind][name] = value

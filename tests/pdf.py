@@ -19,7 +19,11 @@ def pdf_text(path, first=None, last=None, crop=None):
 def pdf_fonts(path):
     out = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True, text=True).stdout
     rows = out.splitlines()[2:]
-    return [{"name": row.split()[0], "embedded": row.split()[-5] == "yes"} for row in rows if row.strip()]
+    return [
+        {"name": row.split()[0], "embedded": row.split()[-5] == "yes", "subset": row.split()[-4] == "yes"}
+        for row in rows
+        if row.strip()
+    ]
 
 
 def pdf_info(path):

@@ -3,6 +3,7 @@
 import re
 from datetime import timedelta
 
+import pikepdf
 import pytest
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -14,7 +15,7 @@ from curriculum.publishing import edition_publish, module_publish
 from curriculum.resolution import edition_resolve
 from exports import rendering, services
 from exports.models import ExportJob, RenderedPart
-from tests.pdf import pdf_info, pdf_text, stored_pdf
+from tests.pdf import pdf_fonts, pdf_info, pdf_text, stored_pdf
 from tests.processes import wait_for
 
 from .test_print_profiles import qpdf_check
@@ -60,6 +61,17 @@ def test_a_manual_in_parts_prints_page_for_page_like_the_manual_laid_out_whole(s
     qpdf_check(path)
     info = pdf_info(path)
     assert info["Tagged"] == "yes" and info["Title"] == edition.title
+    # Each face's program once, as in the whole layout, though every part embedded its own subset of it.
+    fonts = pdf_fonts(path)
+    assert {font["name"] for font in fonts} == {font["name"] for font in pdf_fonts(tmp_path / f"whole-{language}.pdf")}
+    assert all(font["embedded"] and font["subset"] for font in fonts)
+    manual = pikepdf.open(path)
+    programs = {
+        descriptor.FontFile2.objgen
+        for descriptor in manual.objects
+        if isinstance(descriptor, pikepdf.Dictionary) and descriptor.get("/Type") == pikepdf.Name.FontDescriptor
+    }
+    assert len(programs) == len({font["name"] for font in fonts})
 
 
 def test_the_contents_the_footers_and_the_bookmarks_agree_on_every_page(six_modules, tmp_path):
@@ -171,3 +183,26 @@ def test_workers_lay_out_the_parts_and_the_last_one_joins_them(six_modules, pdf_
     assert job.report["parts_rendered"] == 6
     assert pdf_worker.log().count("Task exports.tasks.render_export_part[") >= 6
     assert int(pdf_info(stored_pdf(job.file.name, tmp_path))["Pages"]) == job.page_count
+
+
+def test_the_running_layer_adds_a_form_per_module_not_per_page(six_modules, tmp_path):
+    _job, path = _render(six_modules, tmp_path)
+    pdf = pikepdf.open(path)
+    forms = {
+        xobject.objgen
+        for page in pdf.pages
+        for xobject in page.obj.Resources.get("/XObject", {}).values()
+        if xobject.get("/Subtype") == pikepdf.Name.Form
+    }
+    # The edition line and each module's header are forms drawn on many pages; a page number is inline.
+    assert len(forms) == 1 + 6 < len(pdf.pages)
+    fonts = {font.objgen for page in pdf.pages for font in page.obj.Resources.Font.values()}
+    assert len(fonts) == len({str(font.BaseFont) for page in pdf.pages for font in page.obj.Resources.Font.values()})
+
+
+def test_the_page_numbers_draw_with_the_running_layers_own_fonts(six_modules, monkeypatch, tmp_path):
+    # Without the merge every subset stays apart: a number drawn with a part's subset of the face would lose its digits.
+    monkeypatch.setattr("exports.assembly.font_subsets.fonts_merge", lambda pdf: 0)
+    _job, path = _render(six_modules, tmp_path)
+    footers = _pages(path, FOOTER)
+    assert [footer[-1] for footer in footers[1:]] == [str(number) for number in range(2, len(footers) + 1)]
