@@ -9,7 +9,9 @@ one-block edit; serving the unchanged edition again; the workers' peak memory; t
 (whole and per page) and where its bytes go, beside plain WeasyPrint's. Every goal of issue 13
 is printed with a ✓ or a ✗ beside it. Plain WeasyPrint lays out the same manual: the same HTML
 and the same print stylesheet. Then renders the demo manual `--renders` times in one worker process (no recycling)
-and prints its memory along the way.
+and prints its memory along the way. Last, the long manual cold again with every file on an
+S3 bucket (a moto_server on loopback; the workers share no disk), beside the disk's figures
+(`--no-bucket` skips it).
 
 Runs on a throw-away SQLite database and media directory; Redis from REDIS_URL (default
 127.0.0.1:6379, database 14, flushed). Needs `redis-server` running.
@@ -20,10 +22,13 @@ import copy
 import io
 import os
 import signal
+import socket
 import statistics
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 from demo_setup import demo_setup
@@ -162,6 +167,71 @@ def plain_weasyprint(curriculum, language):
     return results
 
 
+def moto_server():
+    """An S3-compatible server on loopback (moto's, its own process) and the S3_* variables that point at a new bucket."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = open(Path(WORK) / "moto_server.log", "wb")  # noqa: SIM115 - open for the server's life
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    environ = {
+        "STORAGE_BACKEND": "s3",
+        "S3_ENDPOINT_URL": f"http://127.0.0.1:{port}",
+        "S3_BUCKET": "bench",
+        "S3_ACCESS_KEY_ID": "bench",
+        "S3_SECRET_ACCESS_KEY": "bench",
+        "S3_ADDRESSING_STYLE": "path",
+    }
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(environ["S3_ENDPOINT_URL"], timeout=1)  # noqa: S310 - loopback
+            break
+        except urllib.error.HTTPError:
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit("moto_server did not start") from None
+            time.sleep(0.1)
+    return process, environ
+
+
+def on_the_bucket(name, curriculum, language, on_disk):
+    """The cold manual again, every file on an S3 bucket (workers share no disk), beside the figures on the disk."""
+    from django.test.utils import override_settings
+
+    from config.settings.base import s3_storage
+
+    server, environ = moto_server()
+    saved = dict(os.environ)
+    os.environ.update(environ)  # the workers started below read their storage from the environment
+    try:
+        with override_settings(STORAGES={**settings.STORAGES, "default": s3_storage(environ)}):
+            default_storage.connection.meta.client.create_bucket(Bucket=environ["S3_BUCKET"])
+            print(f"\n{name} ({language}) on an S3 bucket (moto_server on loopback) beside this host's disk:")
+            for concurrency in (1, 2):
+                forget_renders()
+                worker = Worker(concurrency)
+                try:
+                    cold, job = render(curriculum, language)
+                finally:
+                    worker.stop()
+                disk = on_disk[f"cold{concurrency}"]
+                note = f"disk {disk:.2f} s   bucket/disk {ratio(cold, disk)}"
+                figure(f"pipeline cold on the bucket, {concurrency} worker(s)", cold, note=note)
+            keys = default_storage.connection.meta.client.list_objects_v2(Bucket=environ["S3_BUCKET"]).get("KeyCount")
+            print(f"  {len(job.parts)} parts and the manual stored in the bucket ({keys} objects)")
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+        server.terminate()
+        server.wait(timeout=10)
+
+
 def measure(name, curriculum, language, edits):
     (plain, plain_pdf), (plain_tagged, tagged_pdf) = plain_weasyprint(curriculum, language)
     figures = {}
@@ -226,6 +296,7 @@ def measure(name, curriculum, language, edits):
     figure("PDF size per page, pipeline (tagged)", ours_per_page, "KB", note)
     print()
     breakdown_print([("plain", plain_pdf), ("plain tagged", tagged_pdf), ("pipeline", ours_pdf)])
+    return figures
 
 
 def pdf_info_pages(data):
@@ -258,12 +329,16 @@ def main():
     parser.add_argument("--long-copies", type=int, default=8)
     parser.add_argument("--edits", type=int, default=3)
     parser.add_argument("--renders", type=int, default=50)
+    parser.add_argument("--no-bucket", action="store_true", help="skip the long manual on an S3 bucket")
     args = parser.parse_args()
     redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()
     print(f"WeasyPrint {weasyprint.__version__}, {os.cpu_count()} CPUs, work dir {WORK}")
     measure("Demo manual", CURRICULUM, args.language, args.edits)
     if args.long_copies:
-        measure("Long manual", long_manual(args.long_copies), args.language, args.edits)
+        long = long_manual(args.long_copies)
+        on_disk = measure("Long manual", long, args.language, args.edits)
+        if not args.no_bucket:
+            on_the_bucket("Long manual", long, args.language, on_disk)
     if args.renders:
         memory_over_renders(CURRICULUM, args.language, args.renders)
 
