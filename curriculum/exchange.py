@@ -72,6 +72,15 @@ class _Validator:
         return clean
 
 
+def _is_based_on(value):
+    """A `based_on`: texts by field, each a text or (since every adapted language is kept) texts by language."""
+
+    def texts(item):
+        return isinstance(item, str) or (isinstance(item, dict) and all(isinstance(t, str) for t in item.values()))
+
+    return isinstance(value, dict) and all(texts(item) for item in value.values())
+
+
 def _choice(validator, value, choices, path):
     if value not in choices:
         validator.fail(path, _("must be one of %(choices)s") % {"choices": ", ".join(choices)})
@@ -179,7 +188,7 @@ def _validate_editions(v, editions, clean):
                 continue
             action = _choice(v, adaptation.get("action"), BlockAdaptation.Action.values, f"{where}.action")
             based_on = adaptation.get("based_on") or {}
-            if not isinstance(based_on, dict) or not all(isinstance(text, str) for text in based_on.values()):
+            if not _is_based_on(based_on):
                 v.fail(f"{where}.based_on", _("must be an object of texts"))
                 based_on = {}
             entry["adaptations"].append(
