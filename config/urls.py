@@ -5,10 +5,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 
 from accounts.views import ThrottledLoginView
+from downloads.views import robots_txt
 from translations.rosetta import LockedTranslationFormView
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("robots.txt", robots_txt, name="robots"),
     # Rosetta's save, wrapped with a lock, validation and publishing (see locale/README.md).
     re_path(
         r"^rosetta/files/(?P<po_filter>[\w-]+)/(?P<lang_id>[\w\-_\.@]+)/(?P<idx>\d+)/$",

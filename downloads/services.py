@@ -217,7 +217,7 @@ class OfflineMember:
     job: ExportJob
 
 
-def offline_members(*, curriculum, partner, language):
+def offline_members(*, curriculum, partner, language, admit=None):
     """The files of an edition's offline package, each a (possibly still rendering) export job.
 
     The edition is resolved once and every document of the package is asked for with it.
@@ -227,7 +227,8 @@ def offline_members(*, curriculum, partner, language):
     edition = edition_resolve(curriculum=curriculum, language=language, partner=partner)
     members = [
         OfflineMember(
-            "manual.pdf", export_request(curriculum=curriculum, language=language, partner=partner, edition=edition)
+            "manual.pdf",
+            export_request(curriculum=curriculum, language=language, partner=partner, edition=edition, admit=admit),
         ),
     ]
     if any(block.kind == "handout" for module in edition.modules for block in module.blocks):
@@ -240,6 +241,7 @@ def offline_members(*, curriculum, partner, language):
                     partner=partner,
                     kind=ExportJob.Kind.HANDOUTS,
                     edition=edition,
+                    admit=admit,
                 ),
             )
         )
@@ -254,6 +256,7 @@ def offline_members(*, curriculum, partner, language):
                     kind=ExportJob.Kind.MODULE,
                     params={"module": module.slug},
                     edition=edition,
+                    admit=admit,
                 ),
             )
         )
@@ -275,7 +278,7 @@ def offline_package_fingerprint(members):
     return digest.hexdigest()
 
 
-def offline_package(*, curriculum, partner, language):
+def offline_package(*, curriculum, partner, language, admit=None):
     """The stored ZIP of an edition (built from its rendered PDFs), or None while some are still rendering.
 
     Returns (storage name or None, fingerprint, members).
@@ -289,7 +292,7 @@ def offline_package(*, curriculum, partner, language):
 
     from exports import storage
 
-    edition, members = offline_members(curriculum=curriculum, partner=partner, language=language)
+    edition, members = offline_members(curriculum=curriculum, partner=partner, language=language, admit=admit)
     fingerprint = offline_package_fingerprint(members)
     name = storage.offline_package_name(fingerprint)
     if any(member.job.status != ExportJob.Status.DONE for member in members):

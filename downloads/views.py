@@ -2,16 +2,17 @@ from datetime import datetime, time
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.throttling import AnonymousRenders
 from curriculum.models import Curriculum
 from exports.models import ExportJob
-from exports.services import ExportError, export_request, previous_done_job
+from exports.services import ExportError, RenderDeferred, export_request, previous_done_job
 from exports.serving import stored_file_response
 
 from . import services
@@ -28,6 +29,39 @@ def _edition(curriculum_slug, edition_slug, language):
     except services.EditionNotFound:
         raise Http404 from None
     return curriculum, partner
+
+
+def _render_deferred(request, error, budget, *, curriculum, edition_slug, language):
+    """The budget of renders for anonymous requests is spent: come back later (nothing was queued)."""
+    response = render(
+        request,
+        "downloads/render_deferred.html",
+        {
+            "message": str(error),
+            "minutes": max(1, round(error.retry_after / 60)),
+            "curriculum": curriculum,
+            "edition_slug": edition_slug,
+            "language": language,
+        },
+        # One client asking too much is told so (429); the whole site's budget spent is a temporary outage (503).
+        status=429 if budget.refused_by == "client" else 503,
+    )
+    response["Retry-After"] = str(error.retry_after)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def robots_txt(request):
+    """Crawlers keep to the pages: every link that may start a render is disallowed."""
+    lines = ["User-agent: *"]
+    for language in settings.LANGUAGE_CODES:
+        for name in ("downloads:manual", "downloads:offline"):
+            with translation.override(language):
+                url = reverse(name, args=["CURRICULUM", "EDITION", "LANGUAGE"])
+            pattern = url.replace("CURRICULUM", "*").replace("EDITION", "*").replace("LANGUAGE", "*")
+            lines.append(f"Disallow: {pattern}")
+    return HttpResponse("\n".join(dict.fromkeys(lines)) + "\n", content_type="text/plain")
 
 
 def centre(request):
@@ -68,8 +102,13 @@ def edition_page(request, curriculum_slug, edition_slug, language):
 def edition_manual(request, curriculum_slug, edition_slug, language):
     """The permanent link of an edition's manual: always its current published version."""
     curriculum, partner = _edition(curriculum_slug, edition_slug, language)
+    budget = AnonymousRenders(request)
     try:
-        job = export_request(curriculum=curriculum, language=language, partner=partner)
+        job = export_request(curriculum=curriculum, language=language, partner=partner, admit=budget)
+    except RenderDeferred as error:
+        return _render_deferred(
+            request, error, budget, curriculum=curriculum, edition_slug=edition_slug, language=language
+        )
     except ExportError as error:
         messages.error(request, str(error))
         return redirect("downloads:edition", curriculum_slug, edition_slug, language)
@@ -152,8 +191,15 @@ def unsubscribe(request, token):
 def edition_offline(request, curriculum_slug, edition_slug, language):
     """One ZIP to take an edition offline: manual, handout pack, per-module PDFs, manifest, index page."""
     curriculum, partner = _edition(curriculum_slug, edition_slug, language)
+    budget = AnonymousRenders(request)
     try:
-        name, fingerprint, members = services.offline_package(curriculum=curriculum, partner=partner, language=language)
+        name, fingerprint, members = services.offline_package(
+            curriculum=curriculum, partner=partner, language=language, admit=budget
+        )
+    except RenderDeferred as error:
+        return _render_deferred(
+            request, error, budget, curriculum=curriculum, edition_slug=edition_slug, language=language
+        )
     except ExportError as error:
         messages.error(request, str(error))
         return redirect("downloads:edition", curriculum_slug, edition_slug, language)

@@ -43,6 +43,7 @@ TRANSLATORS = {"translator_fa", "translator_ar"} | SECRETARIAT
 # route name → (allowed personas for GET, allowed personas for POST or None when POST is not accepted)
 RULES = {
     "set_language": (EVERYONE, EVERYONE),
+    "robots": (EVERYONE, None),
     "login": (EVERYONE, EVERYONE),
     "logout": (None, EVERYONE),
     "curriculum:catalogue": (EVERYONE, None),
