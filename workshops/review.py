@@ -21,6 +21,7 @@ from exports.services import EditionNotAvailable, ExportSpec, export_fingerprint
 
 from . import charts
 from .models import Workshop
+from .selectors import SCORE_MIN_SAMPLE, score_rows_labelled, self_assessment_rows
 
 REVIEW_TEMPLATE = "exports/pdf/review.html"
 _TOTALS = {
@@ -78,6 +79,11 @@ def review_figures(*, year):
         "cascade": cascade,
         "partners": {str(partner_id): figures for partner_id, figures in sorted(partners.items())},
         "new_versions": new_versions,
+        # The year is the review's: the change is shown by module, partner and language.
+        "self_assessment": {
+            dimension: self_assessment_rows(workshops=workshops, dimension=dimension)
+            for dimension in ("module", "partner", "language")
+        },
     }
 
 
@@ -157,9 +163,26 @@ def review_html(*, figures, language, generated_at=None):
         new_editions = EditionVersion.objects.filter(pk__in=figures["new_edition_versions"]).select_related(
             "edition__partner", "edition__curriculum"
         )
+        score_titles = {
+            "module": _("Self-assessment by module"),
+            "partner": _("Self-assessment by partner"),
+            "language": _("Self-assessment by language"),
+        }
+        headings = {"module": _("Module"), "partner": _("Partner"), "language": _("Language")}
+        scores = [
+            {
+                "dimension": dimension,
+                "title": title,
+                "heading": headings[dimension],
+                "rows": score_rows_labelled(figures.get("self_assessment", {}).get(dimension, []), dimension),
+            }
+            for dimension, title in score_titles.items()
+        ]
         return render_to_string(
             REVIEW_TEMPLATE,
             {
+                "scores": [table for table in scores if table["rows"]],
+                "min_sample": SCORE_MIN_SAMPLE,
                 "new_editions": sorted(new_editions, key=lambda v: (v.edition.partner.name, v.number)),
                 "cascade": cascade,
                 "figures": figures,

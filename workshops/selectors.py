@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Avg, Count, F, Q, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 from django.urls import reverse
 
@@ -161,6 +161,96 @@ def reach_cascade(*, workshops):
 
 def reach_totals(*, workshops):
     return workshops.aggregate(**_totals(), tots=Count("id", filter=Q(kind__in=Workshop.TOT_KINDS)))
+
+
+# --- Self-assessment ----------------------------------------------------------------
+
+SCORE_DIMENSIONS = ["module", "partner", "year", "language"]
+# Below this many workshops with both scores an average says more about one group than about the curriculum.
+SCORE_MIN_SAMPLE = 5
+
+
+def self_assessment_rows(*, workshops, dimension):
+    """Workshops giving both scores (n) and their average before and after, by one dimension: plain data, by key."""
+    if dimension == "module":
+        grouped = Workshop.module_versions.through.objects.filter(workshop__in=workshops.values("pk")).values(
+            group=F("moduleversion__module_id")
+        )
+        prefix = "workshop__"
+    elif dimension == "year":
+        grouped, prefix = workshops.annotate(group=ExtractYear("start_date")).values("group"), ""
+    elif dimension == "partner":
+        grouped, prefix = workshops.values(group=F("partner_id")), ""
+    else:
+        grouped, prefix = workshops.values(group=F(dimension)), ""
+    both = Q(**{f"{prefix}pre_score__isnull": False, f"{prefix}post_score__isnull": False})
+    rows = (
+        grouped.annotate(
+            n=Count("workshop" if prefix else "pk", filter=both, distinct=True),
+            before=Avg(f"{prefix}pre_score", filter=both),
+            after=Avg(f"{prefix}post_score", filter=both),
+        )
+        .filter(n__gt=0)
+        .order_by("group")
+    )
+    return [
+        {
+            "group": row["group"],
+            "n": row["n"],
+            "before": round(float(row["before"]), 2),
+            "after": round(float(row["after"]), 2),
+        }
+        for row in rows
+    ]
+
+
+@dataclass
+class ScoreRow:
+    key: str
+    label: str
+    n: int
+    before: float
+    after: float
+
+    @property
+    def shown(self):
+        return self.n >= SCORE_MIN_SAMPLE
+
+    @property
+    def change(self):
+        return round(self.after - self.before, 2)
+
+
+def score_rows_labelled(rows, dimension):
+    """Raw self-assessment rows with their labels in the active language, in the order of the curriculum."""
+    groups = [row["group"] for row in rows]
+    if dimension == "module":
+        modules = Module.objects.in_bulk(groups)
+        labels = {pk: module.title or module.slug for pk, module in modules.items()}
+        order = {pk: (module.curriculum_id, module.position) for pk, module in modules.items()}
+    elif dimension == "partner":
+        labels = {pk: partner.name for pk, partner in Partner.objects.in_bulk(groups).items()}
+        order = dict(labels)
+    else:
+        labels, order = _labels(dimension), {}
+    table = [
+        ScoreRow(
+            key=str(row["group"]),
+            label=str(labels.get(row["group"], row["group"])),
+            n=row["n"],
+            before=float(row["before"]),
+            after=float(row["after"]),
+        )
+        for row in rows
+    ]
+    if order:
+        table.sort(key=lambda row: order.get(int(row.key), ()))
+    return table
+
+
+def self_assessment_table(*, workshops, dimension):
+    """The change in self-assessment by one dimension, with its sample size, labelled for the page."""
+    return score_rows_labelled(self_assessment_rows(workshops=workshops, dimension=dimension), dimension)
 
 
 # --- Partner map -------------------------------------------------------------------

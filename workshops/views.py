@@ -30,7 +30,17 @@ from .forms import (
 from .models import Resource, Workshop
 from .permissions import editor_required, is_workshop_editor, secretariat_required
 from .review import review_request
-from .selectors import REACH_DIMENSIONS, partner_map_entries, reach_cascade, reach_table, reach_totals, resources_search
+from .selectors import (
+    REACH_DIMENSIONS,
+    SCORE_DIMENSIONS,
+    SCORE_MIN_SAMPLE,
+    partner_map_entries,
+    reach_cascade,
+    reach_table,
+    reach_totals,
+    resources_search,
+    self_assessment_table,
+)
 from .services import resource_create, workshop_record
 from .uploads import UploadRefused
 
@@ -145,6 +155,10 @@ def _table_titles():
     }
 
 
+def _score_headings():
+    return {"module": _("Module"), "partner": _("Partner"), "year": _("Year"), "language": _("Language")}
+
+
 @secretariat_required
 @require_GET
 def reach(request):
@@ -161,6 +175,12 @@ def reach(request):
             lang=lang,
         )
         tables.append({"dimension": dimension, "title": title, "rows": rows, "chart": chart})
+    titles = _table_titles()
+    scores = [
+        {"dimension": dimension, "title": titles[dimension], "heading": _score_headings()[dimension],
+         "rows": self_assessment_table(workshops=workshops, dimension=dimension)}
+        for dimension in SCORE_DIMENSIONS
+    ]  # fmt: skip
     cascade = reach_cascade(workshops=workshops)
     cascade_chart = charts.cascade_chart(
         levels=cascade.levels, flows=cascade.flows, title=_("The cascade"), rtl=rtl, lang=lang
@@ -174,6 +194,8 @@ def reach(request):
             "totals": reach_totals(workshops=workshops),
             "cascade": cascade,
             "cascade_chart": cascade_chart,
+            "scores": [table for table in scores if table["rows"]],
+            "min_sample": SCORE_MIN_SAMPLE,
             "query": request.GET.urlencode(),
         },
     )
