@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Max, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -65,7 +66,12 @@ def _edition_url(edition, name="workspace:edition", **kwargs):
 def workspace_index(request):
     memberships = PartnerMembership.objects.filter(user=request.user).select_related("partner__parent")
     curricula = Curriculum.objects.filter(is_published=True)
-    return render(request, "workspace/index.html", {"memberships": memberships, "curricula": curricula})
+    core = None
+    if is_secretariat(request.user):
+        # The secretariat edits the core in the admin and publishes it here: every module, drafts included.
+        modules = Module.objects.annotate(latest=Max("versions__number")).order_by("position", "id")
+        core = Curriculum.objects.order_by("slug").prefetch_related(Prefetch("modules", queryset=modules))
+    return render(request, "workspace/index.html", {"memberships": memberships, "curricula": curricula, "core": core})
 
 
 @edition_editor_required
