@@ -3,7 +3,7 @@ from django.conf import settings
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from .models import Block
+from .models import Block, Partner
 from .translated import language_direction
 
 
@@ -57,3 +57,12 @@ class ChangeNoteForm(forms.Form):
     change_note = forms.CharField(
         label=_("What changed"), max_length=300, required=False, widget=forms.TextInput(attrs={"size": 60})
     )
+
+
+class PartnerLocationForm(forms.ModelForm):
+    """How much of its location a partner shows the public."""
+
+    class Meta:
+        model = Partner
+        fields = ["location_visibility"]
+        widgets = {"location_visibility": forms.RadioSelect}

@@ -5,6 +5,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .geography import public_location
+
 
 class Curriculum(models.Model):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
@@ -110,6 +112,12 @@ class ModuleVersion(models.Model):
 
 
 class Partner(models.Model):
+    class LocationVisibility(models.TextChoices):
+        EXACT = "exact", _("Exact point")
+        CITY = "city", _("City only")
+        COUNTRY = "country", _("Country only")
+        HIDDEN = "hidden", _("Hidden")
+
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     name = models.CharField(_("name"), max_length=200)
     parent = models.ForeignKey(
@@ -138,6 +146,15 @@ class Partner(models.Model):
         null=True,
         blank=True,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    # Many partners work where activists are watched: the public sees no more than the partner chose
+    # (curriculum/geography.py), and a new partner starts at country level.
+    location_visibility = models.CharField(
+        _("location shown to the public"),
+        max_length=10,
+        choices=LocationVisibility.choices,
+        default=LocationVisibility.COUNTRY,
+        help_text=_("The map, partner pages and PDFs show no more than this; hidden partners are not listed."),
     )
     languages = models.JSONField(_("languages"), default=list, blank=True)
     description = models.TextField(_("description"), blank=True)
@@ -171,6 +188,10 @@ class Partner(models.Model):
     @property
     def is_affiliate(self):
         return self.parent_id is not None
+
+    def public_location(self):
+        """What the public may see of where this partner is, or None when it chose to be hidden."""
+        return public_location(self)
 
 
 class PartnerMembership(models.Model):

@@ -30,7 +30,7 @@ from .adaptation import (
     upstream_blocks,
 )
 from .changes import snapshot_changes
-from .forms import BlockTextForm, ChangeNoteForm, edition_languages
+from .forms import BlockTextForm, ChangeNoteForm, PartnerLocationForm, edition_languages
 from .models import BlockAdaptation, Curriculum, LocalBlock, Module, Partner, PartnerMembership
 from .publishing import edition_publish, module_publish, module_snapshot
 from .resolution import edition_resolve
@@ -288,6 +288,22 @@ def secretariat_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+@login_required
+def partner_location(request, partner_slug):
+    """The partner's own editors (and the secretariat) choose how much of its location the public sees."""
+    partner = get_object_or_404(Partner, slug=partner_slug)
+    if not (
+        is_secretariat(request.user) or PartnerMembership.objects.filter(user=request.user, partner=partner).exists()
+    ):
+        raise Http404  # another partner's settings: as if it did not exist
+    form = PartnerLocationForm(request.POST or None, instance=partner)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Saved: the map, partner pages and PDFs now show this."))
+        return redirect("workspace:partner-location", partner_slug=partner.slug)
+    return render(request, "workspace/partner_location.html", {"partner": partner, "form": form})
 
 
 @secretariat_required

@@ -7,6 +7,7 @@ edition = "<slug:curriculum_slug>/<slug:partner_slug>/"
 urlpatterns = [
     path("", workspace.workspace_index, name="index"),
     path("core/<slug:curriculum_slug>/<slug:module_slug>/publish/", workspace.core_module_publish, name="core-publish"),
+    path("organisations/<slug:partner_slug>/location/", workspace.partner_location, name="partner-location"),
     path(edition, workspace.edition_overview, name="edition"),
     path(edition + "publish/", workspace.edition_publish_view, name="publish"),
     path(edition + "<slug:module_slug>/", workspace.module_workspace, name="module"),

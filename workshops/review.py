@@ -104,6 +104,7 @@ def review_request(*, year, language):
 @dataclass
 class PartnerPage:
     partner: Partner
+    location: dict | None  # what the partner chose to show (the PDF travels): None when hidden
     totals: dict
     kind_chart: str
     module_chart: str
@@ -124,6 +125,7 @@ def review_html(*, figures, language, generated_at=None):
             pages.append(
                 PartnerPage(
                     partner=partner,
+                    location=partner.public_location(),
                     totals=page["totals"],
                     kind_chart=charts.bar_list(
                         rows=[(kinds[kind], value) for kind, value in sorted(page["kinds"].items())],

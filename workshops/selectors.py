@@ -264,25 +264,34 @@ def _map_point(latitude, longitude):
 
 
 def partner_map_entries():
-    """Partners then their affiliates, with what a pin's popup shows, in the page's language."""
+    """Partners then their affiliates, with what a pin's popup shows, in the page's language.
+
+    Only what each partner chose to show: a hidden partner is not listed (its affiliates
+    stand on their own), others carry the point their visibility allows, never their own.
+    """
     curriculum = Curriculum.objects.filter(is_published=True).order_by("slug").first()
     languages = dict(settings.LANGUAGES)
     partners = Partner.objects.select_related("parent").order_by("name")
     entries = []
     for partner in partners:
+        location = partner.public_location()
+        if location is None:
+            continue
+        parent = partner.parent if partner.parent_id and partner.parent.public_location() is not None else None
         entries.append(
             {
                 "slug": partner.slug,
                 "name": partner.name,
-                "country": partner.country,
-                "city": partner.city,
-                "latitude": float(partner.latitude) if partner.latitude is not None else None,
-                "longitude": float(partner.longitude) if partner.longitude is not None else None,
-                "point": _map_point(partner.latitude, partner.longitude),
+                "country": location["country"],
+                "city": location["city"],
+                "latitude": location["latitude"],
+                "longitude": location["longitude"],
+                "point": _map_point(location["latitude"], location["longitude"]),
+                "precision": partner.location_visibility,
                 "languages": [str(languages.get(code, code)) for code in partner.languages],
                 "description": partner.description or "",
-                "affiliate_of": partner.parent.name if partner.parent_id else "",
-                "parent_slug": partner.parent.slug if partner.parent_id else "",
+                "affiliate_of": parent.name if parent else "",
+                "parent_slug": parent.slug if parent else "",
                 "url": reverse("curriculum:detail", kwargs={"slug": curriculum.slug}) + f"?partner={partner.slug}"
                 if curriculum
                 else "",

@@ -80,6 +80,7 @@ def _load_partners():
                 "city": item.get("city", ""),
                 "latitude": item.get("latitude"),
                 "longitude": item.get("longitude"),
+                "location_visibility": item.get("location_visibility", Partner.LocationVisibility.COUNTRY),
                 "languages": item.get("languages", []),
                 "description_en": item.get("description", ""),
                 "parent": by_slug.get(item.get("parent")),

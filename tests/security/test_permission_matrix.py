@@ -52,6 +52,7 @@ RULES = {
     "curriculum:module-versions": (EVERYONE, None),
     "workspace:index": (SIGNED_IN, None),
     "workspace:core-publish": (SECRETARIAT, SECRETARIAT),
+    "workspace:partner-location": (OWN_PARTNER | SECRETARIAT, OWN_PARTNER | SECRETARIAT),
     "workspace:edition": (OWN_PARTNER, None),
     "workspace:publish": (None, OWN_PARTNER),
     "workspace:module": (OWN_PARTNER, None),
@@ -174,6 +175,7 @@ def world(handbook, partner, affiliate, other_partner, settings, tmp_path, staff
         "curriculum:module": {"slug": handbook.slug, "module_slug": "session-1"},
         "curriculum:module-versions": {"curriculum_slug": handbook.slug, "module_slug": "session-1"},
         "workspace:core-publish": {"curriculum_slug": handbook.slug, "module_slug": "session-1"},
+        "workspace:partner-location": {"partner_slug": partner.slug},
         "exports:job": {"job_id": job.pk},
         "exports:status": {"job_id": job.pk},
         "exports:download": {"job_id": job.pk},
@@ -213,6 +215,7 @@ def world(handbook, partner, affiliate, other_partner, settings, tmp_path, staff
         "workspace:local-new": {"kind": "text", "body_en": "New."},
         "workspace:publish": {"change_note": "x"},
         "workspace:core-publish": {"change_note": "x"},
+        "workspace:partner-location": {"location_visibility": "hidden"},
         "downloads:subscribe": {"email": "new@example.org"},
         "set_language": {"language": "fr"},
     }

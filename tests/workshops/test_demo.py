@@ -25,3 +25,16 @@ def test_the_demo_has_years_of_workshops_with_a_cascade(settings):
     count = Workshop.objects.count()
     call_command("load_demo_workshops")
     assert Workshop.objects.count() == count  # running it again changes nothing
+
+
+def test_the_demo_shows_every_location_visibility(settings, client):
+    settings.DEBUG = True
+    demo_load()
+    from curriculum.models import Partner
+
+    levels = set(Partner.objects.values_list("location_visibility", flat=True))
+    assert levels == {"exact", "city", "country", "hidden"}
+    assert Partner.objects.filter(location_visibility="hidden").count() == 1
+    hidden = Partner.objects.get(location_visibility="hidden")
+    settings.DEBUG = False  # the demo refuses to load on a production site; the page is an ordinary one
+    assert hidden.name.replace("'", "&#x27;") not in client.get("/en/partners/").content.decode()
