@@ -180,7 +180,13 @@ def _validate_editions(v, editions, clean):
         if partner is None:
             v.fail(f"{path}.partner", _("no partner with this slug on this site; create it first"))
             continue
-        entry = {"partner": partner, "published": bool(item.get("published")), "adaptations": [], "locals": []}
+        entry = {
+            "partner": partner,
+            "published": bool(item.get("published")),
+            "private": bool(item.get("private")),
+            "adaptations": [],
+            "locals": [],
+        }
         for j, adaptation in enumerate(item.get("adaptations") or []):
             where = f"{path}.adaptations[{j}]"
             if not isinstance(adaptation, dict) or adaptation.get("module") not in modules:
@@ -232,6 +238,10 @@ def _editions_import(curriculum, editions, *, publish, user):
     # Parents before affiliates, so each layer is published over its upstream.
     for item in sorted(editions, key=lambda entry: len(entry["partner"].lineage_ids or [])):
         edition = edition_get_or_create(curriculum=curriculum, partner=item["partner"])
+        if item["private"] and not edition.is_private:
+            # Before publishing, so no stranger hears of it; an import never makes a private edition public.
+            edition.is_private = True
+            edition.save(update_fields=["is_private"])
         edition.adaptations.all().delete()
         edition.local_blocks.all().delete()
         for adaptation in item["adaptations"]:
@@ -338,6 +348,7 @@ def editions_export(*, curriculum):
         editions[edition.pk] = {
             "partner": edition.partner.slug,
             "published": edition.versions.exists(),
+            "private": edition.is_private,
             "adaptations": [],
             "locals": [],
         }

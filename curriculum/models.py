@@ -220,6 +220,19 @@ class Edition(models.Model):
         Curriculum, on_delete=models.CASCADE, related_name="editions", verbose_name=_("curriculum")
     )
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="editions", verbose_name=_("partner"))
+    # A partner working where its adaptation could endanger it keeps it to its own members
+    # (and the affiliates it chooses): curriculum.roles.can_view_edition is the one rule.
+    is_private = models.BooleanField(
+        _("private"),
+        default=False,
+        help_text=_("Only the partner's members, the affiliates chosen below and the secretariat see it."),
+    )
+    shared_with = models.ManyToManyField(
+        Partner,
+        blank=True,
+        related_name="shared_editions",
+        verbose_name=_("affiliates that may see it"),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

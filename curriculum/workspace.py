@@ -30,7 +30,7 @@ from .adaptation import (
     upstream_blocks,
 )
 from .changes import snapshot_changes
-from .forms import BlockTextForm, ChangeNoteForm, PartnerLocationForm, edition_languages
+from .forms import BlockTextForm, ChangeNoteForm, EditionPrivacyForm, PartnerLocationForm, edition_languages
 from .models import BlockAdaptation, Curriculum, LocalBlock, Module, Partner, PartnerMembership
 from .publishing import edition_publish, module_publish, module_snapshot
 from .resolution import edition_resolve
@@ -89,6 +89,7 @@ def edition_overview(request, edition):
             "core_changes": edition_core_changes(edition=edition),
             "versions": edition.versions.order_by("-number")[:10],
             "publish_form": ChangeNoteForm(),
+            "privacy_form": EditionPrivacyForm(instance=edition),
             "source_language": edition.curriculum.source_language,
             "source_direction": language_direction(edition.curriculum.source_language),
         },
@@ -288,6 +289,22 @@ def secretariat_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+@require_POST
+@edition_editor_required
+def edition_privacy(request, edition):
+    """The partner keeps its edition to its own members and chosen affiliates, or opens it to everyone."""
+    form = EditionPrivacyForm(request.POST, instance=edition)
+    if form.is_valid():
+        form.save()
+        if edition.is_private:
+            messages.success(request, _("This edition is now private: others get no page, no PDF and no e-mail."))
+        else:
+            messages.success(request, _("This edition is now public."))
+    else:
+        messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
+    return redirect(_edition_url(edition))
 
 
 @login_required

@@ -10,6 +10,7 @@ urlpatterns = [
     path("organisations/<slug:partner_slug>/location/", workspace.partner_location, name="partner-location"),
     path(edition, workspace.edition_overview, name="edition"),
     path(edition + "publish/", workspace.edition_publish_view, name="publish"),
+    path(edition + "privacy/", workspace.edition_privacy, name="privacy"),
     path(edition + "<slug:module_slug>/", workspace.module_workspace, name="module"),
     path(edition + "<slug:module_slug>/blocks/<slug:block_key>/own-text/", workspace.block_override, name="override"),
     path(

@@ -20,12 +20,13 @@ from .forms import DownloadFilterForm, SinceForm, SubscribeForm
 from .models import Subscription
 
 
-def _edition(curriculum_slug, edition_slug, language):
+def _edition(request, curriculum_slug, edition_slug, language):
     curriculum = get_object_or_404(Curriculum, slug=curriculum_slug, is_published=True)
     if language not in settings.LANGUAGE_CODES:
         raise Http404
     try:
-        partner = services.edition_partner(curriculum=curriculum, edition_slug=edition_slug)
+        # A private edition answers 404 to others, as if it did not exist.
+        partner = services.edition_partner(curriculum=curriculum, edition_slug=edition_slug, user=request.user)
     except services.EditionNotFound:
         raise Http404 from None
     return curriculum, partner
@@ -70,19 +71,25 @@ def centre(request):
     form = None
     for curriculum in curricula:
         form = DownloadFilterForm(
-            request.GET or None, partners=services.published_partners(curriculum).order_by("name")
+            request.GET or None, partners=services.visible_partners(curriculum, request.user).order_by("name")
         )
         filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
         rows = services.download_rows(
-            curriculum=curriculum, language=filters.get("language") or None, edition_slug=filters.get("edition") or None
+            curriculum=curriculum,
+            user=request.user,
+            language=filters.get("language") or None,
+            edition_slug=filters.get("edition") or None,
         )
         sections.append({"curriculum": curriculum, "rows": rows})
     return render(request, "downloads/centre.html", {"sections": sections, "form": form})
 
 
 def edition_page(request, curriculum_slug, edition_slug, language):
-    curriculum, partner = _edition(curriculum_slug, edition_slug, language)
-    [row] = services.download_rows(curriculum=curriculum, language=language, edition_slug=edition_slug) or [None]
+    curriculum, partner = _edition(request, curriculum_slug, edition_slug, language)
+    rows = services.download_rows(
+        curriculum=curriculum, user=request.user, language=language, edition_slug=edition_slug
+    )
+    [row] = rows or [None]
     return render(
         request,
         "downloads/edition.html",
@@ -101,7 +108,7 @@ def edition_page(request, curriculum_slug, edition_slug, language):
 @require_http_methods(["GET", "HEAD"])
 def edition_manual(request, curriculum_slug, edition_slug, language):
     """The permanent link of an edition's manual: always its current published version."""
-    curriculum, partner = _edition(curriculum_slug, edition_slug, language)
+    curriculum, partner = _edition(request, curriculum_slug, edition_slug, language)
     budget = AnonymousRenders(request)
     try:
         job = export_request(curriculum=curriculum, language=language, partner=partner, admit=budget)
@@ -131,7 +138,7 @@ def edition_manual(request, curriculum_slug, edition_slug, language):
 
 
 def whats_new(request, curriculum_slug, edition_slug, language):
-    curriculum, partner = _edition(curriculum_slug, edition_slug, language)
+    curriculum, partner = _edition(request, curriculum_slug, edition_slug, language)
     form = SinceForm(request.GET or None)
     changes = None
     if form.is_valid():
@@ -153,7 +160,7 @@ def whats_new(request, curriculum_slug, edition_slug, language):
 
 @require_POST
 def subscribe(request, curriculum_slug, edition_slug, language):
-    curriculum, partner = _edition(curriculum_slug, edition_slug, language)
+    curriculum, partner = _edition(request, curriculum_slug, edition_slug, language)
     form = SubscribeForm(request.POST)
     if form.is_valid():
         services.subscription_request(
@@ -190,7 +197,7 @@ def unsubscribe(request, token):
 @require_http_methods(["GET", "HEAD"])
 def edition_offline(request, curriculum_slug, edition_slug, language):
     """One ZIP to take an edition offline: manual, handout pack, per-module PDFs, manifest, index page."""
-    curriculum, partner = _edition(curriculum_slug, edition_slug, language)
+    curriculum, partner = _edition(request, curriculum_slug, edition_slug, language)
     budget = AnonymousRenders(request)
     try:
         name, fingerprint, members = services.offline_package(

@@ -55,6 +55,7 @@ RULES = {
     "workspace:partner-location": (OWN_PARTNER | SECRETARIAT, OWN_PARTNER | SECRETARIAT),
     "workspace:edition": (OWN_PARTNER, None),
     "workspace:publish": (None, OWN_PARTNER),
+    "workspace:privacy": (None, OWN_PARTNER),
     "workspace:module": (OWN_PARTNER, None),
     "workspace:override": (OWN_PARTNER, OWN_PARTNER),
     "workspace:block-action": (None, OWN_PARTNER),
@@ -200,7 +201,7 @@ def world(handbook, partner, affiliate, other_partner, settings, tmp_path, staff
         "rosetta-download-file": {"po_filter": "project", "lang_id": "fa", "idx": 0},
     }
     edition_kwargs = {"curriculum_slug": handbook.slug, "partner_slug": partner.slug}
-    for name in ("workspace:edition", "workspace:publish"):
+    for name in ("workspace:edition", "workspace:publish", "workspace:privacy"):
         kwargs[name] = edition_kwargs
     for name in ("workspace:module", "workspace:local-new"):
         kwargs[name] = {**edition_kwargs, "module_slug": "session-1"}
@@ -216,6 +217,7 @@ def world(handbook, partner, affiliate, other_partner, settings, tmp_path, staff
         "workspace:publish": {"change_note": "x"},
         "workspace:core-publish": {"change_note": "x"},
         "workspace:partner-location": {"location_visibility": "hidden"},
+        "workspace:privacy": {"is_private": "on"},
         "downloads:subscribe": {"email": "new@example.org"},
         "set_language": {"language": "fr"},
     }

@@ -27,7 +27,7 @@ def test_the_demo_has_years_of_workshops_with_a_cascade(settings):
     assert Workshop.objects.count() == count  # running it again changes nothing
 
 
-def test_the_demo_shows_every_location_visibility(settings, client):
+def test_the_demo_shows_every_location_visibility_and_a_private_edition(settings, client):
     settings.DEBUG = True
     demo_load()
     from curriculum.models import Partner
@@ -36,5 +36,11 @@ def test_the_demo_shows_every_location_visibility(settings, client):
     assert levels == {"exact", "city", "country", "hidden"}
     assert Partner.objects.filter(location_visibility="hidden").count() == 1
     hidden = Partner.objects.get(location_visibility="hidden")
+    from curriculum.models import Edition
+
+    private = Edition.objects.get(is_private=True)
+    assert private.partner.slug == "roshan-raah-womens-council" and private.versions.exists()
     settings.DEBUG = False  # the demo refuses to load on a production site; the page is an ordinary one
     assert hidden.name.replace("'", "&#x27;") not in client.get("/en/partners/").content.decode()
+    centre = client.get("/en/downloads/").content.decode()
+    assert "/roshan-raah-womens-council/" not in centre and "/jasmine-bridge-collective/" in centre
