@@ -50,6 +50,18 @@ def review_figures(*, year):
         .order_by()
     ):
         partners[row["partner_id"]]["modules"][str(row["module_id"])] = row["participants"]
+    # Facilitators are named only with their recorded consent; the others are counted.
+    for partner_id, name, consent in (
+        Workshop.facilitators.through.objects.filter(workshop__in=workshops.values("pk"))
+        .values_list("workshop__partner_id", "person__name", "person__publish_consent")
+        .distinct()
+        .order_by("person__name")
+    ):
+        page = partners[partner_id]
+        if consent:
+            page.setdefault("named_facilitators", []).append(name)
+        else:
+            page["unnamed_facilitators"] = page.get("unnamed_facilitators", 0) + 1
     kind_rows = {
         row["kind"]: row
         for row in workshops.values("kind").annotate(count=Count("id"), participants=_TOTALS["participants"]).order_by()
@@ -105,6 +117,8 @@ def review_request(*, year, language):
 class PartnerPage:
     partner: Partner
     location: dict | None  # what the partner chose to show (the PDF travels): None when hidden
+    named_facilitators: list
+    unnamed_facilitators: int
     totals: dict
     kind_chart: str
     module_chart: str
@@ -126,6 +140,8 @@ def review_html(*, figures, language, generated_at=None):
                 PartnerPage(
                     partner=partner,
                     location=partner.public_location(),
+                    named_facilitators=page.get("named_facilitators", []),
+                    unnamed_facilitators=page.get("unnamed_facilitators", 0),
                     totals=page["totals"],
                     kind_chart=charts.bar_list(
                         rows=[(kinds[kind], value) for kind, value in sorted(page["kinds"].items())],

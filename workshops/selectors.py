@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from curriculum.models import Curriculum, Module, ModuleVersion, Partner
 
-from .models import Resource, Workshop
+from .models import Person, Resource, Workshop
 
 # --- Reach -----------------------------------------------------------------------
 
@@ -298,6 +298,28 @@ def partner_map_entries():
             }
         )
     return entries
+
+
+# --- Personal data -----------------------------------------------------------------
+
+
+def partner_personal_data(*, partner):
+    """Everything the platform holds about the partner's people, as plain data: what the partner may take away."""
+    people = Person.objects.filter(partner=partner).select_related("trained_at").prefetch_related("facilitated")
+    return {
+        "partner": partner.slug,
+        "people": [
+            {
+                "name": person.name,
+                "trained_at": str(person.trained_at) if person.trained_at else None,
+                "publish_consent": person.publish_consent,
+                "consent_recorded_at": person.consent_recorded_at.isoformat() if person.consent_recorded_at else None,
+                "facilitated": [str(workshop) for workshop in person.facilitated.all()],
+                "recorded_at": person.created_at.isoformat(),
+            }
+            for person in people
+        ],
+    }
 
 
 # --- Resource centre ---------------------------------------------------------------

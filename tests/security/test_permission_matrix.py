@@ -22,7 +22,7 @@ from downloads.models import Subscription
 from exports import services as export_services
 from exports.models import ExportJob
 from tests.factories import UserFactory
-from workshops.models import Resource, Workshop
+from workshops.models import Person, Resource, Workshop
 
 pytestmark = pytest.mark.django_db
 
@@ -84,6 +84,10 @@ RULES = {
     "workshops:edit": ({"partner_editor"} | SECRETARIAT, {"partner_editor"} | SECRETARIAT),
     "workshops:import": (WORKSHOP_EDITORS, WORKSHOP_EDITORS),
     "workshops:import-template": (WORKSHOP_EDITORS, None),
+    "workshops:people": (WORKSHOP_EDITORS, None),
+    "workshops:people-export": ({"partner_editor"} | SECRETARIAT, None),
+    "workshops:people-delete": (None, {"partner_editor"} | SECRETARIAT),
+    "workshops:person": (None, {"partner_editor"} | SECRETARIAT),
     "workshops:reach": (SECRETARIAT, None),
     "workshops:reach-csv": (SECRETARIAT, None),
     "workshops:review": (SECRETARIAT, None),
@@ -166,6 +170,8 @@ def world(handbook, partner, affiliate, other_partner, settings, tmp_path, staff
         participants_total=10,
     )  # fmt: skip
     workshop.module_versions.set(ModuleVersion.objects.all())
+    person = Person.objects.create(partner=partner, name="Facilitator Name")
+    workshop.facilitators.add(person)
     resource = Resource.objects.create(
         title_en="Annual report", language="en", file=ContentFile(b"%PDF-1.7 report", name="report.pdf"),
         file_type="application/pdf", file_size=15,
@@ -189,6 +195,9 @@ def world(handbook, partner, affiliate, other_partner, settings, tmp_path, staff
         "downloads:unsubscribe": {"token": subscription.token},
         "workshops:resource-download": {"pk": resource.pk},
         "workshops:edit": {"pk": workshop.pk},
+        "workshops:people-export": {"partner_slug": partner.slug},
+        "workshops:people-delete": {"partner_slug": partner.slug},
+        "workshops:person": {"pk": person.pk, "action": "consent"},
         "workshops:reach-csv": {"dimension": "country"},
         "workshops:review-download": {"job_id": review.pk},
         "translations:matrix": {"slug": handbook.slug},

@@ -20,6 +20,8 @@ def test_the_demo_has_years_of_workshops_with_a_cascade(settings):
     assert replications.count() == Workshop.objects.filter(kind="workshop").count()
     assert Workshop.objects.filter(partner__parent__isnull=False).exists()  # affiliates replicate too
     assert Person.objects.filter(trained_at__kind="national_tot", facilitated__isnull=False).exists()
+    consent = set(Person.objects.values_list("publish_consent", flat=True))
+    assert consent == {True, False}  # some facilitators agreed to be named, others did not
     for workshop in Workshop.objects.all()[:50]:
         workshop.full_clean()
     count = Workshop.objects.count()
