@@ -79,7 +79,8 @@ def review_figures(*, year):
         .values_list("pk", flat=True)
     )
     new_editions = list(
-        EditionVersion.objects.filter(published_at__year=year)
+        # A private edition is not announced in a report that travels beyond its partner.
+        EditionVersion.objects.filter(published_at__year=year, edition__is_private=False)
         .order_by("edition__partner__name", "number")
         .values_list("pk", flat=True)
     )

@@ -172,3 +172,11 @@ def test_the_partner_editor_makes_an_edition_private_and_chooses_affiliates(
     edition.refresh_from_db()
     assert list(edition.shared_with.all()) == [affiliate]  # only its own affiliates can be chosen
     assert response.status_code == 302
+
+
+def test_the_yearly_review_does_not_announce_a_private_edition(private):
+    from django.utils import timezone
+
+    from workshops.review import review_figures
+
+    assert review_figures(year=timezone.now().year)["new_edition_versions"] == []
