@@ -39,6 +39,10 @@ class Throttle:
             return True
         return count <= self.limit
 
+    def retry_after(self):
+        """Seconds until this window ends and the counters start again."""
+        return self.window - int(time.time()) % self.window
+
     def reset(self, identity):
         try:
             cache.delete(self._key(identity))
@@ -53,3 +57,36 @@ def client_address(request):
         if forwarded:
             return forwarded.split(",")[-1].strip()
     return request.META.get("REMOTE_ADDR", "")
+
+
+class AnonymousRenders:
+    """Whether an anonymous request may start a render: a few per client, and a site-wide budget per hour.
+
+    A crawler walking every partner × language × document of the download centre
+    would otherwise queue thousands of renders. Signed-in people are not counted;
+    a document already rendered (or being rendered) costs nothing. Called by
+    `export_request(admit=...)` just before a render would start: None to go on,
+    else the seconds to wait; `refused_by` says which limit refused.
+    """
+
+    WINDOW = 3600
+
+    def __init__(self, request):
+        self.request = request
+        self.refused_by = None
+
+    def __call__(self):
+        if self.request.user.is_authenticated:
+            return None
+        everyone = Throttle("anonymous-renders", settings.ANONYMOUS_RENDERS_PER_HOUR, self.WINDOW)
+        client = Throttle("anonymous-renders-client", settings.ANONYMOUS_RENDERS_PER_CLIENT_PER_HOUR, self.WINDOW)
+        if everyone.exceeded("site"):
+            self.refused_by = "site"
+            return everyone.retry_after()
+        if not client.hit(client_address(self.request)):
+            self.refused_by = "client"
+            return client.retry_after()
+        if not everyone.hit("site"):
+            self.refused_by = "site"
+            return everyone.retry_after()
+        return None

@@ -6,11 +6,12 @@ from django.urls import include, path, re_path
 
 from accounts.views import ThrottledLoginView
 from curriculum.models import Partner
-from downloads.views import partner_logo
+from downloads.views import partner_logo, robots_txt
 from translations.rosetta import LockedTranslationFormView
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("robots.txt", robots_txt, name="robots"),
     # Rosetta's save, wrapped with a lock, validation and publishing (see locale/README.md).
     re_path(
         r"^rosetta/files/(?P<po_filter>[\w-]+)/(?P<lang_id>[\w\-_\.@]+)/(?P<idx>\d+)/$",

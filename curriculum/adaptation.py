@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from .changes import snapshot_changes, word_diff
 from .models import Block, BlockAdaptation, Edition, LocalBlock, Module, ModuleVersion
 from .publishing import published_versions
-from .resolution import edition_layers, module_raw_blocks, upstream_text
-from .translated import pick, set_translations, translations_of
+from .resolution import adapted_languages, edition_layers, module_raw_blocks, upstream_change, upstream_text
+from .translated import language_direction, pick, set_translations, translations_of
 
 
 class AdaptationError(Exception):
@@ -46,6 +46,12 @@ def _upstream_block(edition, module, block_key):
     return version, blocks[block_key]
 
 
+def _based_on(edition, upstream, own_body):
+    """The upstream text an adaptation is made against, in the languages it is compared in."""
+    own = [code for code, text in own_body.items() if text]
+    return upstream_text(upstream, adapted_languages(upstream, own, edition.curriculum.source_language))
+
+
 def _check_revision(current, expected_revision):
     """Refuse a save made from a form opened before someone else's save (revision 0: opened before it existed)."""
     if expected_revision is not None and current is not None and current.revision != expected_revision:
@@ -67,7 +73,7 @@ def adaptation_override(*, edition, module, block_key, title, body, user=None, e
     adaptation.action = BlockAdaptation.Action.OVERRIDE
     set_translations(adaptation, "title", {code: text for code, text in title.items() if text})
     set_translations(adaptation, "body", clean_body)
-    adaptation.based_on = upstream_text(upstream, edition.curriculum.source_language)
+    adaptation.based_on = _based_on(edition, upstream, clean_body)
     adaptation.based_on_version = version.number
     adaptation.revision += 1
     adaptation.updated_by = user
@@ -85,7 +91,7 @@ def adaptation_hide(*, edition, module, block_key, user=None):
         block_key=block_key,
         defaults={
             "action": BlockAdaptation.Action.HIDE,
-            "based_on": upstream_text(upstream, edition.curriculum.source_language),
+            "based_on": _based_on(edition, upstream, {}),
             "based_on_version": version.number,
             "updated_by": user,
         },
@@ -107,7 +113,7 @@ def adaptation_acknowledge(*, edition, module, block_key, user=None):
     """Keep the edition's own text (or hiding) after an upstream change: it is current again."""
     version, upstream = _upstream_block(edition, module, block_key)
     adaptation = BlockAdaptation.objects.select_for_update().get(edition=edition, module=module, block_key=block_key)
-    adaptation.based_on = upstream_text(upstream, edition.curriculum.source_language)
+    adaptation.based_on = _based_on(edition, upstream, translations_of(adaptation, "body"))
     adaptation.based_on_version = version.number
     adaptation.revision += 1
     adaptation.updated_by = user
@@ -191,6 +197,11 @@ class StaleAdaptation:
     diff_html: str
     own_text: str
     upstream_version: int
+    language: str  # the language the change is shown in
+
+    @property
+    def direction(self):
+        return language_direction(self.language)
 
 
 def edition_stale_adaptations(*, edition):
@@ -212,10 +223,10 @@ def edition_stale_adaptations(*, edition):
         upstream = blocks.get(adaptation.block_key)
         if upstream is None:
             continue
-        now = upstream_text(upstream, source_language)
-        if now == adaptation.based_on:
+        change = upstream_change(adaptation.based_on, upstream, source_language)
+        if change is None:
             continue
-        before = adaptation.based_on or {}
+        language, before, now = change
         stale.append(
             StaleAdaptation(
                 module=module,
@@ -223,9 +234,10 @@ def edition_stale_adaptations(*, edition):
                 action=adaptation.action,
                 adaptation=adaptation,
                 upstream_title=now["title"],
-                diff_html=word_diff(before.get("body", ""), now["body"]),
-                own_text=pick(translations_of(adaptation, "body"), source_language)[0],
+                diff_html=word_diff(before["body"], now["body"]),
+                own_text=pick(translations_of(adaptation, "body"), language)[0],
                 upstream_version=version.number,
+                language=language,
             )
         )
     return stale

@@ -1,4 +1,6 @@
 from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline
@@ -43,6 +45,14 @@ class ModuleAdmin(MinorEditAdminMixin, TabbedTranslationAdmin):
     search_fields = ("slug",)
     inlines = [BlockInline]
     actions = ["publish"]
+    readonly_fields = ("publishing",)
+
+    @admin.display(description=_("publishing"))
+    def publishing(self, module):
+        if module.pk is None:
+            return "—"
+        url = reverse("workspace:core-publish", args=[module.curriculum.slug, module.slug])
+        return format_html('<a href="{}">{}</a>', url, _("Review the changes and publish"))
 
     @admin.display(description=_("latest version"))
     def latest_version(self, module):

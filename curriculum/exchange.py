@@ -72,6 +72,15 @@ class _Validator:
         return clean
 
 
+def _is_based_on(value):
+    """A `based_on`: texts by field, each a text or (since every adapted language is kept) texts by language."""
+
+    def texts(item):
+        return isinstance(item, str) or (isinstance(item, dict) and all(isinstance(t, str) for t in item.values()))
+
+    return isinstance(value, dict) and all(texts(item) for item in value.values())
+
+
 def _choice(validator, value, choices, path):
     if value not in choices:
         validator.fail(path, _("must be one of %(choices)s") % {"choices": ", ".join(choices)})
@@ -171,7 +180,13 @@ def _validate_editions(v, editions, clean):
         if partner is None:
             v.fail(f"{path}.partner", _("no partner with this slug on this site; create it first"))
             continue
-        entry = {"partner": partner, "published": bool(item.get("published")), "adaptations": [], "locals": []}
+        entry = {
+            "partner": partner,
+            "published": bool(item.get("published")),
+            "private": bool(item.get("private")),
+            "adaptations": [],
+            "locals": [],
+        }
         for j, adaptation in enumerate(item.get("adaptations") or []):
             where = f"{path}.adaptations[{j}]"
             if not isinstance(adaptation, dict) or adaptation.get("module") not in modules:
@@ -179,7 +194,7 @@ def _validate_editions(v, editions, clean):
                 continue
             action = _choice(v, adaptation.get("action"), BlockAdaptation.Action.values, f"{where}.action")
             based_on = adaptation.get("based_on") or {}
-            if not isinstance(based_on, dict) or not all(isinstance(text, str) for text in based_on.values()):
+            if not _is_based_on(based_on):
                 v.fail(f"{where}.based_on", _("must be an object of texts"))
                 based_on = {}
             entry["adaptations"].append(
@@ -223,6 +238,10 @@ def _editions_import(curriculum, editions, *, publish, user):
     # Parents before affiliates, so each layer is published over its upstream.
     for item in sorted(editions, key=lambda entry: len(entry["partner"].lineage_ids or [])):
         edition = edition_get_or_create(curriculum=curriculum, partner=item["partner"])
+        if item["private"] and not edition.is_private:
+            # Before publishing, so no stranger hears of it; an import never makes a private edition public.
+            edition.is_private = True
+            edition.save(update_fields=["is_private"])
         edition.adaptations.all().delete()
         edition.local_blocks.all().delete()
         for adaptation in item["adaptations"]:
@@ -329,6 +348,7 @@ def editions_export(*, curriculum):
         editions[edition.pk] = {
             "partner": edition.partner.slug,
             "published": edition.versions.exists(),
+            "private": edition.is_private,
             "adaptations": [],
             "locals": [],
         }

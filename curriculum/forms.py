@@ -3,7 +3,7 @@ from django.conf import settings
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from .models import Block
+from .models import Block, Edition, Partner
 from .translated import language_direction
 
 
@@ -57,3 +57,31 @@ class ChangeNoteForm(forms.Form):
     change_note = forms.CharField(
         label=_("What changed"), max_length=300, required=False, widget=forms.TextInput(attrs={"size": 60})
     )
+
+
+class PartnerLocationForm(forms.ModelForm):
+    """How much of its location a partner shows the public."""
+
+    class Meta:
+        model = Partner
+        fields = ["location_visibility"]
+        widgets = {"location_visibility": forms.RadioSelect}
+
+
+class EditionPrivacyForm(forms.ModelForm):
+    """Who sees an edition: everyone, or only the partner's members and the affiliates it chooses."""
+
+    class Meta:
+        model = Edition
+        fields = ["is_private", "shared_with"]
+        widgets = {"shared_with": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only its own affiliates: sharing with another organisation is the secretariat's business, not a checkbox.
+        # (lineage_ids is JSON: SQLite cannot filter inside it, and partners are a few hundred at most.)
+        partner_id = self.instance.partner_id
+        affiliates = [
+            pk for pk, lineage in Partner.objects.values_list("pk", "lineage_ids") if partner_id in (lineage or [])[1:]
+        ]
+        self.fields["shared_with"].queryset = Partner.objects.filter(pk__in=affiliates).order_by("name")

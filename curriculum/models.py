@@ -5,6 +5,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .geography import public_location
+
 
 class Curriculum(models.Model):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
@@ -110,6 +112,12 @@ class ModuleVersion(models.Model):
 
 
 class Partner(models.Model):
+    class LocationVisibility(models.TextChoices):
+        EXACT = "exact", _("Exact point")
+        CITY = "city", _("City only")
+        COUNTRY = "country", _("Country only")
+        HIDDEN = "hidden", _("Hidden")
+
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     name = models.CharField(_("name"), max_length=200)
     parent = models.ForeignKey(
@@ -138,6 +146,15 @@ class Partner(models.Model):
         null=True,
         blank=True,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    # Many partners work where activists are watched: the public sees no more than the partner chose
+    # (curriculum/geography.py), and a new partner starts at country level.
+    location_visibility = models.CharField(
+        _("location shown to the public"),
+        max_length=10,
+        choices=LocationVisibility.choices,
+        default=LocationVisibility.COUNTRY,
+        help_text=_("The map, partner pages and PDFs show no more than this; hidden partners are not listed."),
     )
     languages = models.JSONField(_("languages"), default=list, blank=True)
     description = models.TextField(_("description"), blank=True)
@@ -172,6 +189,10 @@ class Partner(models.Model):
     def is_affiliate(self):
         return self.parent_id is not None
 
+    def public_location(self):
+        """What the public may see of where this partner is, or None when it chose to be hidden."""
+        return public_location(self)
+
 
 class PartnerMembership(models.Model):
     """An editor of a partner (or affiliate) organisation."""
@@ -199,6 +220,19 @@ class Edition(models.Model):
         Curriculum, on_delete=models.CASCADE, related_name="editions", verbose_name=_("curriculum")
     )
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="editions", verbose_name=_("partner"))
+    # A partner working where its adaptation could endanger it keeps it to its own members
+    # (and the affiliates it chooses): curriculum.roles.can_view_edition is the one rule.
+    is_private = models.BooleanField(
+        _("private"),
+        default=False,
+        help_text=_("Only the partner's members, the affiliates chosen below and the secretariat see it."),
+    )
+    shared_with = models.ManyToManyField(
+        Partner,
+        blank=True,
+        related_name="shared_editions",
+        verbose_name=_("affiliates that may see it"),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -150,12 +150,47 @@ class ResolvedEdition:
         return hashlib.sha256(encoded).hexdigest()
 
 
-def upstream_text(block, source_language):
-    """The part of an upstream block whose change makes an adaptation of it stale."""
+def adapted_languages(upstream, own_languages, source_language):
+    """The languages an adaptation of an upstream block is compared in: the core's source language and its own.
+
+    A partner that writes only in Tajik has no English text to compare: when
+    the upstream block has no text in these languages, all of its languages count.
+    """
+    languages = {source_language, *own_languages}
+    if not any(upstream["body"].get(code) for code in languages):
+        languages |= {code for code, text in upstream["body"].items() if text}
+    return sorted(languages)
+
+
+def upstream_text(block, languages):
+    """The part of an upstream block whose change makes an adaptation of it stale, by language."""
     return {
-        "title": block["title"].get(source_language, ""),
-        "body": block["body"].get(source_language, ""),
+        "title": {code: block["title"].get(code, "") for code in languages},
+        "body": {code: block["body"].get(code, "") for code in languages},
     }
+
+
+def _based_on_by_language(based_on, source_language):
+    # Adaptations recorded before every adapted language was kept hold the source language's text as plain strings.
+    title, body = based_on.get("title", ""), based_on.get("body", "")
+    if isinstance(title, str) or isinstance(body, str):
+        return {
+            "title": {source_language: title if isinstance(title, str) else ""},
+            "body": {source_language: body if isinstance(body, str) else ""},
+        }
+    return {"title": title or {}, "body": body or {}}
+
+
+def upstream_change(based_on, block, source_language):
+    """(language, text adapted, text now) of the first language, the source first, in which the upstream changed."""
+    recorded = _based_on_by_language(based_on or {}, source_language)
+    languages = sorted(set(recorded["title"]) | set(recorded["body"]), key=lambda code: (code != source_language, code))
+    for code in languages or [source_language]:
+        before = {field: recorded[field].get(code, "") for field in ("title", "body")}
+        now = {field: block[field].get(code, "") for field in ("title", "body")}
+        if before != now or not based_on:
+            return code, before, now
+    return None
 
 
 def _core_blocks(snapshot, version_number):
@@ -204,7 +239,7 @@ def _apply_layer(module_slug, blocks, layer, *, source, source_name, version, so
         if adaptation is None:
             visible.append(block)
         else:
-            changed = adaptation.get("based_on") != upstream_text(block, source_language)
+            changed = upstream_change(adaptation.get("based_on"), block, source_language) is not None
             if adaptation["action"] == "hide":
                 hidden.append({**block, "upstream_changed": changed, "hidden_by": source_name})
             else:

@@ -7,7 +7,7 @@ from exports.forms import EditionExportForm
 
 from .models import Curriculum, Partner
 from .resolution import edition_resolve
-from .roles import is_secretariat
+from .roles import can_view_partner_edition, is_secretariat
 
 
 def _visible_curriculum(request, slug):
@@ -17,9 +17,12 @@ def _visible_curriculum(request, slug):
     return curriculum
 
 
-def _partner_from(request):
+def _partner_from(request, curriculum):
     slug = request.GET.get("edition")
-    return get_object_or_404(Partner, slug=slug) if slug else None
+    partner = get_object_or_404(Partner, slug=slug) if slug else None
+    if not can_view_partner_edition(request.user, curriculum, partner):
+        raise Http404  # a private edition, as if it did not exist
+    return partner
 
 
 def catalogue(request):
@@ -30,7 +33,7 @@ def catalogue(request):
 def curriculum_detail(request, slug):
     curriculum = _visible_curriculum(request, slug)
     language = get_language()
-    partner = _partner_from(request)
+    partner = _partner_from(request, curriculum)
     edition = edition_resolve(
         curriculum=curriculum, language=language, partner=partner, draft=not curriculum.is_published and not partner
     )
@@ -47,7 +50,7 @@ def curriculum_detail(request, slug):
 
 def module_detail(request, slug, module_slug):
     curriculum = _visible_curriculum(request, slug)
-    partner = _partner_from(request)
+    partner = _partner_from(request, curriculum)
     edition = edition_resolve(
         curriculum=curriculum,
         language=get_language(),

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Max, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,7 +30,7 @@ from .adaptation import (
     upstream_blocks,
 )
 from .changes import snapshot_changes
-from .forms import BlockTextForm, ChangeNoteForm, edition_languages
+from .forms import BlockTextForm, ChangeNoteForm, EditionPrivacyForm, PartnerLocationForm, edition_languages
 from .models import BlockAdaptation, Curriculum, LocalBlock, Module, Partner, PartnerMembership
 from .publishing import edition_publish, module_publish, module_snapshot
 from .resolution import edition_resolve
@@ -65,7 +66,12 @@ def _edition_url(edition, name="workspace:edition", **kwargs):
 def workspace_index(request):
     memberships = PartnerMembership.objects.filter(user=request.user).select_related("partner__parent")
     curricula = Curriculum.objects.filter(is_published=True)
-    return render(request, "workspace/index.html", {"memberships": memberships, "curricula": curricula})
+    core = None
+    if is_secretariat(request.user):
+        # The secretariat edits the core in the admin and publishes it here: every module, drafts included.
+        modules = Module.objects.annotate(latest=Max("versions__number")).order_by("position", "id")
+        core = Curriculum.objects.order_by("slug").prefetch_related(Prefetch("modules", queryset=modules))
+    return render(request, "workspace/index.html", {"memberships": memberships, "curricula": curricula, "core": core})
 
 
 @edition_editor_required
@@ -83,6 +89,7 @@ def edition_overview(request, edition):
             "core_changes": edition_core_changes(edition=edition),
             "versions": edition.versions.order_by("-number")[:10],
             "publish_form": ChangeNoteForm(),
+            "privacy_form": EditionPrivacyForm(instance=edition),
             "source_language": edition.curriculum.source_language,
             "source_direction": language_direction(edition.curriculum.source_language),
         },
@@ -282,6 +289,38 @@ def secretariat_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+@require_POST
+@edition_editor_required
+def edition_privacy(request, edition):
+    """The partner keeps its edition to its own members and chosen affiliates, or opens it to everyone."""
+    form = EditionPrivacyForm(request.POST, instance=edition)
+    if form.is_valid():
+        form.save()
+        if edition.is_private:
+            messages.success(request, _("This edition is now private: others get no page, no PDF and no e-mail."))
+        else:
+            messages.success(request, _("This edition is now public."))
+    else:
+        messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
+    return redirect(_edition_url(edition))
+
+
+@login_required
+def partner_location(request, partner_slug):
+    """The partner's own editors (and the secretariat) choose how much of its location the public sees."""
+    partner = get_object_or_404(Partner, slug=partner_slug)
+    if not (
+        is_secretariat(request.user) or PartnerMembership.objects.filter(user=request.user, partner=partner).exists()
+    ):
+        raise Http404  # another partner's settings: as if it did not exist
+    form = PartnerLocationForm(request.POST or None, instance=partner)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Saved: the map, partner pages and PDFs now show this."))
+        return redirect("workspace:partner-location", partner_slug=partner.slug)
+    return render(request, "workspace/partner_location.html", {"partner": partner, "form": form})
 
 
 @secretariat_required

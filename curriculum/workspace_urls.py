@@ -7,8 +7,10 @@ edition = "<slug:curriculum_slug>/<slug:partner_slug>/"
 urlpatterns = [
     path("", workspace.workspace_index, name="index"),
     path("core/<slug:curriculum_slug>/<slug:module_slug>/publish/", workspace.core_module_publish, name="core-publish"),
+    path("organisations/<slug:partner_slug>/location/", workspace.partner_location, name="partner-location"),
     path(edition, workspace.edition_overview, name="edition"),
     path(edition + "publish/", workspace.edition_publish_view, name="publish"),
+    path(edition + "privacy/", workspace.edition_privacy, name="privacy"),
     path(edition + "<slug:module_slug>/", workspace.module_workspace, name="module"),
     path(edition + "<slug:module_slug>/blocks/<slug:block_key>/own-text/", workspace.block_override, name="override"),
     path(

@@ -4,6 +4,8 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.core.mail import send_mail
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
@@ -13,6 +15,7 @@ from django.utils.translation import gettext as _
 from curriculum.changes import block_changes
 from curriculum.models import EditionVersion, ModuleVersion, Partner
 from curriculum.resolution import edition_resolve
+from curriculum.roles import can_view_partner_edition, private_editions_hidden_from
 from exports.models import ExportJob
 
 from .models import Subscription
@@ -30,14 +33,23 @@ def published_partners(curriculum):
     return Partner.objects.filter(editions__curriculum=curriculum, editions__versions__isnull=False).distinct()
 
 
-def edition_partner(*, curriculum, edition_slug):
-    """None for the core edition, else the partner; only curricula and editions that are published."""
+def visible_partners(curriculum, user):
+    """The published partners' editions this person may see: private ones only for their own people."""
+    hidden = private_editions_hidden_from(user, curriculum)
+    partners = published_partners(curriculum)
+    if not hidden:
+        return partners
+    return partners.exclude(pk__in=[partner.pk for partner in partners if hidden.intersection(partner.lineage_ids)])
+
+
+def edition_partner(*, curriculum, edition_slug, user):
+    """None for the core edition, else the partner; only curricula and editions that are published (and visible)."""
     if not curriculum.is_published:
         raise EditionNotFound
     if edition_slug == CORE:
         return None
     partner = published_partners(curriculum).filter(slug=edition_slug).first()
-    if partner is None:
+    if partner is None or not can_view_partner_edition(user, curriculum, partner):
         raise EditionNotFound
     return partner
 
@@ -60,9 +72,9 @@ def _latest_ids(queryset, group_field):
     return queryset.filter(number=Subquery(latest))
 
 
-def download_rows(*, curriculum, language=None, edition_slug=None):
+def download_rows(*, curriculum, user, language=None, edition_slug=None):
     """Each published edition and language with its current manual, when one is rendered: a few queries in all."""
-    partners = list(published_partners(curriculum).order_by("name"))
+    partners = list(visible_partners(curriculum, user).order_by("name"))
     if edition_slug:
         partners = [partner for partner in partners if partner.slug == edition_slug]
     current_modules = sorted(
@@ -178,6 +190,14 @@ def subscription_cancel(*, token):
     return Subscription.objects.filter(token=token).delete()[0] > 0
 
 
+def _may_be_told(subscription):
+    """A private edition's news goes only to addresses of people who may see it, never to strangers."""
+    if can_view_partner_edition(AnonymousUser(), subscription.curriculum, subscription.partner):
+        return True
+    people = get_user_model().objects.filter(email__iexact=subscription.email, is_active=True)
+    return any(can_view_partner_edition(user, subscription.curriculum, subscription.partner) for user in people)
+
+
 def subscribers_notify(*, curriculum_id, site_url):
     """E-mail every confirmed subscriber whose edition's published content changed since we last wrote."""
     sent = 0
@@ -185,6 +205,8 @@ def subscribers_notify(*, curriculum_id, site_url):
         curriculum_id=curriculum_id, confirmed_at__isnull=False, curriculum__is_published=True
     ).select_related("curriculum", "partner")
     for subscription in subscriptions:
+        if not _may_be_told(subscription):
+            continue
         edition = edition_resolve(
             curriculum=subscription.curriculum, partner=subscription.partner, language=subscription.language
         )
@@ -217,7 +239,7 @@ class OfflineMember:
     job: ExportJob
 
 
-def offline_members(*, curriculum, partner, language):
+def offline_members(*, curriculum, partner, language, admit=None):
     """The files of an edition's offline package, each a (possibly still rendering) export job.
 
     The edition is resolved once and every document of the package is asked for with it.
@@ -227,7 +249,8 @@ def offline_members(*, curriculum, partner, language):
     edition = edition_resolve(curriculum=curriculum, language=language, partner=partner)
     members = [
         OfflineMember(
-            "manual.pdf", export_request(curriculum=curriculum, language=language, partner=partner, edition=edition)
+            "manual.pdf",
+            export_request(curriculum=curriculum, language=language, partner=partner, edition=edition, admit=admit),
         ),
     ]
     if any(block.kind == "handout" for module in edition.modules for block in module.blocks):
@@ -240,6 +263,7 @@ def offline_members(*, curriculum, partner, language):
                     partner=partner,
                     kind=ExportJob.Kind.HANDOUTS,
                     edition=edition,
+                    admit=admit,
                 ),
             )
         )
@@ -254,6 +278,7 @@ def offline_members(*, curriculum, partner, language):
                     kind=ExportJob.Kind.MODULE,
                     params={"module": module.slug},
                     edition=edition,
+                    admit=admit,
                 ),
             )
         )
@@ -275,7 +300,7 @@ def offline_package_fingerprint(members):
     return digest.hexdigest()
 
 
-def offline_package(*, curriculum, partner, language):
+def offline_package(*, curriculum, partner, language, admit=None):
     """The stored ZIP of an edition (built from its rendered PDFs), or None while some are still rendering.
 
     Returns (storage name or None, fingerprint, members).
@@ -289,7 +314,7 @@ def offline_package(*, curriculum, partner, language):
 
     from exports import storage
 
-    edition, members = offline_members(curriculum=curriculum, partner=partner, language=language)
+    edition, members = offline_members(curriculum=curriculum, partner=partner, language=language, admit=admit)
     fingerprint = offline_package_fingerprint(members)
     name = storage.offline_package_name(fingerprint)
     if any(member.job.status != ExportJob.Status.DONE for member in members):

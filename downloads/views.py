@@ -4,16 +4,17 @@ from datetime import datetime, time
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.throttling import AnonymousRenders
 from curriculum.models import Curriculum, Partner
 from exports.models import ExportJob
-from exports.services import ExportError, export_request, previous_done_job
+from exports.services import ExportError, RenderDeferred, export_request, previous_done_job
 from exports.serving import stored_file_response
 
 from . import services
@@ -21,15 +22,49 @@ from .forms import DownloadFilterForm, SinceForm, SubscribeForm
 from .models import Subscription
 
 
-def _edition(curriculum_slug, edition_slug, language):
+def _edition(request, curriculum_slug, edition_slug, language):
     curriculum = get_object_or_404(Curriculum, slug=curriculum_slug, is_published=True)
     if language not in settings.LANGUAGE_CODES:
         raise Http404
     try:
-        partner = services.edition_partner(curriculum=curriculum, edition_slug=edition_slug)
+        # A private edition answers 404 to others, as if it did not exist.
+        partner = services.edition_partner(curriculum=curriculum, edition_slug=edition_slug, user=request.user)
     except services.EditionNotFound:
         raise Http404 from None
     return curriculum, partner
+
+
+def _render_deferred(request, error, budget, *, curriculum, edition_slug, language):
+    """The budget of renders for anonymous requests is spent: come back later (nothing was queued)."""
+    response = render(
+        request,
+        "downloads/render_deferred.html",
+        {
+            "message": str(error),
+            "minutes": max(1, round(error.retry_after / 60)),
+            "curriculum": curriculum,
+            "edition_slug": edition_slug,
+            "language": language,
+        },
+        # One client asking too much is told so (429); the whole site's budget spent is a temporary outage (503).
+        status=429 if budget.refused_by == "client" else 503,
+    )
+    response["Retry-After"] = str(error.retry_after)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def robots_txt(request):
+    """Crawlers keep to the pages: every link that may start a render is disallowed."""
+    lines = ["User-agent: *"]
+    for language in settings.LANGUAGE_CODES:
+        for name in ("downloads:manual", "downloads:offline"):
+            with translation.override(language):
+                url = reverse(name, args=["CURRICULUM", "EDITION", "LANGUAGE"])
+            pattern = url.replace("CURRICULUM", "*").replace("EDITION", "*").replace("LANGUAGE", "*")
+            lines.append(f"Disallow: {pattern}")
+    return HttpResponse("\n".join(dict.fromkeys(lines)) + "\n", content_type="text/plain")
 
 
 def centre(request):
@@ -38,19 +73,25 @@ def centre(request):
     form = None
     for curriculum in curricula:
         form = DownloadFilterForm(
-            request.GET or None, partners=services.published_partners(curriculum).order_by("name")
+            request.GET or None, partners=services.visible_partners(curriculum, request.user).order_by("name")
         )
         filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
         rows = services.download_rows(
-            curriculum=curriculum, language=filters.get("language") or None, edition_slug=filters.get("edition") or None
+            curriculum=curriculum,
+            user=request.user,
+            language=filters.get("language") or None,
+            edition_slug=filters.get("edition") or None,
         )
         sections.append({"curriculum": curriculum, "rows": rows})
     return render(request, "downloads/centre.html", {"sections": sections, "form": form})
 
 
 def edition_page(request, curriculum_slug, edition_slug, language):
-    curriculum, partner = _edition(curriculum_slug, edition_slug, language)
-    [row] = services.download_rows(curriculum=curriculum, language=language, edition_slug=edition_slug) or [None]
+    curriculum, partner = _edition(request, curriculum_slug, edition_slug, language)
+    rows = services.download_rows(
+        curriculum=curriculum, user=request.user, language=language, edition_slug=edition_slug
+    )
+    [row] = rows or [None]
     return render(
         request,
         "downloads/edition.html",
@@ -69,9 +110,14 @@ def edition_page(request, curriculum_slug, edition_slug, language):
 @require_http_methods(["GET", "HEAD"])
 def edition_manual(request, curriculum_slug, edition_slug, language):
     """The permanent link of an edition's manual: always its current published version."""
-    curriculum, partner = _edition(curriculum_slug, edition_slug, language)
+    curriculum, partner = _edition(request, curriculum_slug, edition_slug, language)
+    budget = AnonymousRenders(request)
     try:
-        job = export_request(curriculum=curriculum, language=language, partner=partner)
+        job = export_request(curriculum=curriculum, language=language, partner=partner, admit=budget)
+    except RenderDeferred as error:
+        return _render_deferred(
+            request, error, budget, curriculum=curriculum, edition_slug=edition_slug, language=language
+        )
     except ExportError as error:
         messages.error(request, str(error))
         return redirect("downloads:edition", curriculum_slug, edition_slug, language)
@@ -94,7 +140,7 @@ def edition_manual(request, curriculum_slug, edition_slug, language):
 
 
 def whats_new(request, curriculum_slug, edition_slug, language):
-    curriculum, partner = _edition(curriculum_slug, edition_slug, language)
+    curriculum, partner = _edition(request, curriculum_slug, edition_slug, language)
     form = SinceForm(request.GET or None)
     changes = None
     if form.is_valid():
@@ -116,7 +162,7 @@ def whats_new(request, curriculum_slug, edition_slug, language):
 
 @require_POST
 def subscribe(request, curriculum_slug, edition_slug, language):
-    curriculum, partner = _edition(curriculum_slug, edition_slug, language)
+    curriculum, partner = _edition(request, curriculum_slug, edition_slug, language)
     form = SubscribeForm(request.POST)
     if form.is_valid():
         services.subscription_request(
@@ -153,9 +199,16 @@ def unsubscribe(request, token):
 @require_http_methods(["GET", "HEAD"])
 def edition_offline(request, curriculum_slug, edition_slug, language):
     """One ZIP to take an edition offline: manual, handout pack, per-module PDFs, manifest, index page."""
-    curriculum, partner = _edition(curriculum_slug, edition_slug, language)
+    curriculum, partner = _edition(request, curriculum_slug, edition_slug, language)
+    budget = AnonymousRenders(request)
     try:
-        name, fingerprint, members = services.offline_package(curriculum=curriculum, partner=partner, language=language)
+        name, fingerprint, members = services.offline_package(
+            curriculum=curriculum, partner=partner, language=language, admit=budget
+        )
+    except RenderDeferred as error:
+        return _render_deferred(
+            request, error, budget, curriculum=curriculum, edition_slug=edition_slug, language=language
+        )
     except ExportError as error:
         messages.error(request, str(error))
         return redirect("downloads:edition", curriculum_slug, edition_slug, language)

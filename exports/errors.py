@@ -16,6 +16,14 @@ class EditionNotAvailable(ExportError):
     pass
 
 
+class RenderDeferred(ExportError):
+    """No render may start now (the budget of renders for anonymous requests is spent): ask again later."""
+
+    def __init__(self, retry_after):
+        self.retry_after = retry_after
+        super().__init__(_("Many documents are being prepared right now. Please try again in a few minutes."))
+
+
 class MissingGlyphsError(ExportError):
     """Some characters of the content have no glyph in the fonts: the PDF would print boxes."""
 

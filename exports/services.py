@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from curriculum.resolution import edition_resolve
 
 from . import documents, parts, queue, rendering, storage
-from .errors import EditionNotAvailable, ExportError, MissingGlyphsError
+from .errors import EditionNotAvailable, ExportError, MissingGlyphsError, RenderDeferred
 from .fingerprints import export_fingerprint
 from .glyphs import glyphs_check, notdef_check
 from .lifecycle import export_job_fail, export_job_lost, export_jobs_recover, failures_settled
@@ -28,6 +28,7 @@ __all__ = [
     "ExportError",
     "ExportSpec",
     "MissingGlyphsError",
+    "RenderDeferred",
     "export_fingerprint",
     "export_job_fail",
     "export_job_for",
@@ -52,6 +53,7 @@ def export_request(
     params=None,
     enqueue=True,
     edition=None,
+    admit=None,
 ):
     """The job for this edition's PDF: an existing one if the same content was asked for before, else a new queued one.
 
@@ -59,6 +61,8 @@ def export_request(
     handout pack; `params={"grayscale": True}` asks for the photocopier variant.
     With `enqueue=False` the caller renders the job itself (the CLI's --inline). A caller
     asking for several documents of one edition passes `edition`, resolved once.
+    `admit`, when given, is asked before a render starts (a new job, or one queued
+    again) and returns the seconds to wait when it may not: RenderDeferred, nothing made.
     """
     if not curriculum.is_published:
         raise EditionNotAvailable(_("This curriculum is not published yet."))
@@ -82,13 +86,21 @@ def export_request(
         enqueue=enqueue,
         module_versions=edition.version_ids,
         edition_versions=edition.edition_version_ids,
+        admit=admit,
     )
 
 
-def export_job_for(*, spec, fingerprint, enqueue=True, module_versions=(), edition_versions=()):
+def _admitted(admit):
+    retry_after = admit() if admit else None
+    if retry_after:
+        raise RenderDeferred(retry_after)
+
+
+def export_job_for(*, spec, fingerprint, enqueue=True, module_versions=(), edition_versions=(), admit=None):
     """The job with this fingerprint, created and queued if new, queued again if it failed or lost its file."""
     job = ExportJob.objects.filter(fingerprint=fingerprint).first()
     if job is None:
+        _admitted(admit)
         try:
             with transaction.atomic():
                 job = ExportJob.objects.create(
@@ -108,6 +120,7 @@ def export_job_for(*, spec, fingerprint, enqueue=True, module_versions=(), editi
     # A file that went missing (storage wiped) is rendered again rather than served as a 404.
     lost = job.status == ExportJob.Status.DONE and not storage.stored(job.file.name)
     if retry or lost:
+        _admitted(admit)
         ExportJob.objects.filter(pk=job.pk).requeue(status=job.status)
         job.refresh_from_db()
         if enqueue:

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.throttling import Throttle, client_address
 from curriculum.models import Curriculum
+from curriculum.roles import can_view_partner_edition
 
 from .forms import EditionExportForm
 from .models import ExportJob
@@ -25,6 +26,8 @@ def request_export(request):
         messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
         return redirect("curriculum:catalogue")
     curriculum = get_object_or_404(Curriculum, slug=form.cleaned_data["curriculum"], is_published=True)
+    if not can_view_partner_edition(request.user, curriculum, form.cleaned_data["partner"]):
+        raise Http404  # a private edition: no PDF for others
     try:
         job = export_request(
             curriculum=curriculum,
@@ -40,20 +43,23 @@ def request_export(request):
     return redirect(job)
 
 
-def _job(job_id):
-    return get_object_or_404(
+def _job(request, job_id):
+    job = get_object_or_404(
         ExportJob.objects.select_related("curriculum", "partner"), pk=job_id, curriculum__is_published=True
     )
+    if not can_view_partner_edition(request.user, job.curriculum, job.partner):
+        raise Http404
+    return job
 
 
 @require_GET
 def job_detail(request, job_id):
-    return render(request, "exports/job_detail.html", {"job": _job(job_id)})
+    return render(request, "exports/job_detail.html", {"job": _job(request, job_id)})
 
 
 @require_GET
 def job_status(request, job_id):
-    job = _job(job_id)
+    job = _job(request, job_id)
     return JsonResponse(
         {
             "status": job.status,
@@ -74,7 +80,7 @@ def job_status(request, job_id):
 
 @require_http_methods(["GET", "HEAD"])
 def job_download(request, job_id):
-    job = _job(job_id)
+    job = _job(request, job_id)
     if job.status != ExportJob.Status.DONE or not job.file:
         raise Http404
     return stored_file_response(

@@ -174,7 +174,8 @@ def translator_languages(user, partner=None):
     grants = TranslatorGrant.objects.filter(user=user)
     scope = Q(partner__isnull=True)
     if partner is not None:
-        scope |= Q(partner__in=partner.lineage())
+        # A grant on a partner covers its affiliates too: the partner is in each affiliate's lineage.
+        scope |= Q(partner__in=partner.lineage_ids or [partner.pk])
     codes |= set(grants.filter(scope).values_list("language", flat=True))
     return codes & set(settings.LANGUAGE_CODES)
 

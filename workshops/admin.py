@@ -13,10 +13,11 @@ class PartnerScopedAdmin(admin.ModelAdmin):
 
 @admin.register(Person)
 class PersonAdmin(PartnerScopedAdmin):
-    list_display = ("name", "partner", "trained_at")
-    list_filter = ("partner",)
+    list_display = ("name", "partner", "trained_at", "publish_consent")
+    list_filter = ("partner", "publish_consent")
     search_fields = ("name",)
     raw_id_fields = ("trained_at",)
+    readonly_fields = ("consent_recorded_at",)
 
 
 @admin.register(Workshop)

@@ -129,8 +129,9 @@ def _people(rng, tots, replications):
     for tot in tots:
         for _index in range(2):
             name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+            # About a third agreed to be named in public reports; the others are counted, not named.
             person, _created = Person.objects.get_or_create(
-                partner=tot.partner, name=name, defaults={"trained_at": tot}
+                partner=tot.partner, name=name, defaults={"trained_at": tot, "publish_consent": rng.random() < 0.35}
             )
             trained.setdefault(tot.pk, []).append(person)
     through = Workshop.facilitators.through

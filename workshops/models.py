@@ -41,6 +41,14 @@ class Person(models.Model):
         verbose_name=_("trained at"),
         help_text=_("The Training of Trainers where she was trained."),
     )
+    # Names are seen by the partner and the secretariat only; a public report (the yearly review)
+    # names a person only when her consent is recorded here.
+    publish_consent = models.BooleanField(
+        _("agreed to be named in public reports"),
+        default=False,
+        help_text=_("Tick only when she said yes; otherwise reports count her without her name."),
+    )
+    consent_recorded_at = models.DateTimeField(_("consent recorded"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = PartnerScopedQuerySet.as_manager()
@@ -53,6 +61,15 @@ class Person(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        if self.publish_consent and self.consent_recorded_at is None:
+            from django.utils import timezone
+
+            self.consent_recorded_at = timezone.now()
+        elif not self.publish_consent:
+            self.consent_recorded_at = None
+        super().save(*args, **kwargs)
 
     def clean(self):
         if self.trained_at_id and not self.trained_at.is_tot:

@@ -21,6 +21,7 @@ from exports.services import EditionNotAvailable, ExportSpec, export_fingerprint
 
 from . import charts
 from .models import Workshop
+from .selectors import SCORE_MIN_SAMPLE, score_rows_labelled, self_assessment_rows
 
 REVIEW_TEMPLATE = "exports/pdf/review.html"
 _TOTALS = {
@@ -49,6 +50,18 @@ def review_figures(*, year):
         .order_by()
     ):
         partners[row["partner_id"]]["modules"][str(row["module_id"])] = row["participants"]
+    # Facilitators are named only with their recorded consent; the others are counted.
+    for partner_id, name, consent in (
+        Workshop.facilitators.through.objects.filter(workshop__in=workshops.values("pk"))
+        .values_list("workshop__partner_id", "person__name", "person__publish_consent")
+        .distinct()
+        .order_by("person__name")
+    ):
+        page = partners[partner_id]
+        if consent:
+            page.setdefault("named_facilitators", []).append(name)
+        else:
+            page["unnamed_facilitators"] = page.get("unnamed_facilitators", 0) + 1
     kind_rows = {
         row["kind"]: row
         for row in workshops.values("kind").annotate(count=Count("id"), participants=_TOTALS["participants"]).order_by()
@@ -66,7 +79,8 @@ def review_figures(*, year):
         .values_list("pk", flat=True)
     )
     new_editions = list(
-        EditionVersion.objects.filter(published_at__year=year)
+        # A private edition is not announced in a report that travels beyond its partner.
+        EditionVersion.objects.filter(published_at__year=year, edition__is_private=False)
         .order_by("edition__partner__name", "number")
         .values_list("pk", flat=True)
     )
@@ -78,6 +92,11 @@ def review_figures(*, year):
         "cascade": cascade,
         "partners": {str(partner_id): figures for partner_id, figures in sorted(partners.items())},
         "new_versions": new_versions,
+        # The year is the review's: the change is shown by module, partner and language.
+        "self_assessment": {
+            dimension: self_assessment_rows(workshops=workshops, dimension=dimension)
+            for dimension in ("module", "partner", "language")
+        },
     }
 
 
@@ -98,6 +117,9 @@ def review_request(*, year, language):
 @dataclass
 class PartnerPage:
     partner: Partner
+    location: dict | None  # what the partner chose to show (the PDF travels): None when hidden
+    named_facilitators: list
+    unnamed_facilitators: int
     totals: dict
     kind_chart: str
     module_chart: str
@@ -118,6 +140,9 @@ def review_html(*, figures, language, generated_at=None):
             pages.append(
                 PartnerPage(
                     partner=partner,
+                    location=partner.public_location(),
+                    named_facilitators=page.get("named_facilitators", []),
+                    unnamed_facilitators=page.get("unnamed_facilitators", 0),
                     totals=page["totals"],
                     kind_chart=charts.bar_list(
                         rows=[(kinds[kind], value) for kind, value in sorted(page["kinds"].items())],
@@ -157,9 +182,26 @@ def review_html(*, figures, language, generated_at=None):
         new_editions = EditionVersion.objects.filter(pk__in=figures["new_edition_versions"]).select_related(
             "edition__partner", "edition__curriculum"
         )
+        score_titles = {
+            "module": _("Self-assessment by module"),
+            "partner": _("Self-assessment by partner"),
+            "language": _("Self-assessment by language"),
+        }
+        headings = {"module": _("Module"), "partner": _("Partner"), "language": _("Language")}
+        scores = [
+            {
+                "dimension": dimension,
+                "title": title,
+                "heading": headings[dimension],
+                "rows": score_rows_labelled(figures.get("self_assessment", {}).get(dimension, []), dimension),
+            }
+            for dimension, title in score_titles.items()
+        ]
         return render_to_string(
             REVIEW_TEMPLATE,
             {
+                "scores": [table for table in scores if table["rows"]],
+                "min_sample": SCORE_MIN_SAMPLE,
                 "new_editions": sorted(new_editions, key=lambda v: (v.edition.partner.name, v.number)),
                 "cascade": cascade,
                 "figures": figures,

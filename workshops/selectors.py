@@ -3,13 +3,13 @@
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Avg, Count, F, Q, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 from django.urls import reverse
 
 from curriculum.models import Curriculum, Module, ModuleVersion, Partner
 
-from .models import Resource, Workshop
+from .models import Person, Resource, Workshop
 
 # --- Reach -----------------------------------------------------------------------
 
@@ -163,6 +163,96 @@ def reach_totals(*, workshops):
     return workshops.aggregate(**_totals(), tots=Count("id", filter=Q(kind__in=Workshop.TOT_KINDS)))
 
 
+# --- Self-assessment ----------------------------------------------------------------
+
+SCORE_DIMENSIONS = ["module", "partner", "year", "language"]
+# Below this many workshops with both scores an average says more about one group than about the curriculum.
+SCORE_MIN_SAMPLE = 5
+
+
+def self_assessment_rows(*, workshops, dimension):
+    """Workshops giving both scores (n) and their average before and after, by one dimension: plain data, by key."""
+    if dimension == "module":
+        grouped = Workshop.module_versions.through.objects.filter(workshop__in=workshops.values("pk")).values(
+            group=F("moduleversion__module_id")
+        )
+        prefix = "workshop__"
+    elif dimension == "year":
+        grouped, prefix = workshops.annotate(group=ExtractYear("start_date")).values("group"), ""
+    elif dimension == "partner":
+        grouped, prefix = workshops.values(group=F("partner_id")), ""
+    else:
+        grouped, prefix = workshops.values(group=F(dimension)), ""
+    both = Q(**{f"{prefix}pre_score__isnull": False, f"{prefix}post_score__isnull": False})
+    rows = (
+        grouped.annotate(
+            n=Count("workshop" if prefix else "pk", filter=both, distinct=True),
+            before=Avg(f"{prefix}pre_score", filter=both),
+            after=Avg(f"{prefix}post_score", filter=both),
+        )
+        .filter(n__gt=0)
+        .order_by("group")
+    )
+    return [
+        {
+            "group": row["group"],
+            "n": row["n"],
+            "before": round(float(row["before"]), 2),
+            "after": round(float(row["after"]), 2),
+        }
+        for row in rows
+    ]
+
+
+@dataclass
+class ScoreRow:
+    key: str
+    label: str
+    n: int
+    before: float
+    after: float
+
+    @property
+    def shown(self):
+        return self.n >= SCORE_MIN_SAMPLE
+
+    @property
+    def change(self):
+        return round(self.after - self.before, 2)
+
+
+def score_rows_labelled(rows, dimension):
+    """Raw self-assessment rows with their labels in the active language, in the order of the curriculum."""
+    groups = [row["group"] for row in rows]
+    if dimension == "module":
+        modules = Module.objects.in_bulk(groups)
+        labels = {pk: module.title or module.slug for pk, module in modules.items()}
+        order = {pk: (module.curriculum_id, module.position) for pk, module in modules.items()}
+    elif dimension == "partner":
+        labels = {pk: partner.name for pk, partner in Partner.objects.in_bulk(groups).items()}
+        order = dict(labels)
+    else:
+        labels, order = _labels(dimension), {}
+    table = [
+        ScoreRow(
+            key=str(row["group"]),
+            label=str(labels.get(row["group"], row["group"])),
+            n=row["n"],
+            before=float(row["before"]),
+            after=float(row["after"]),
+        )
+        for row in rows
+    ]
+    if order:
+        table.sort(key=lambda row: order.get(int(row.key), ()))
+    return table
+
+
+def self_assessment_table(*, workshops, dimension):
+    """The change in self-assessment by one dimension, with its sample size, labelled for the page."""
+    return score_rows_labelled(self_assessment_rows(workshops=workshops, dimension=dimension), dimension)
+
+
 # --- Partner map -------------------------------------------------------------------
 
 
@@ -174,31 +264,62 @@ def _map_point(latitude, longitude):
 
 
 def partner_map_entries():
-    """Partners then their affiliates, with what a pin's popup shows, in the page's language."""
+    """Partners then their affiliates, with what a pin's popup shows, in the page's language.
+
+    Only what each partner chose to show: a hidden partner is not listed (its affiliates
+    stand on their own), others carry the point their visibility allows, never their own.
+    """
     curriculum = Curriculum.objects.filter(is_published=True).order_by("slug").first()
     languages = dict(settings.LANGUAGES)
     partners = Partner.objects.select_related("parent").order_by("name")
     entries = []
     for partner in partners:
+        location = partner.public_location()
+        if location is None:
+            continue
+        parent = partner.parent if partner.parent_id and partner.parent.public_location() is not None else None
         entries.append(
             {
                 "slug": partner.slug,
                 "name": partner.name,
-                "country": partner.country,
-                "city": partner.city,
-                "latitude": float(partner.latitude) if partner.latitude is not None else None,
-                "longitude": float(partner.longitude) if partner.longitude is not None else None,
-                "point": _map_point(partner.latitude, partner.longitude),
+                "country": location["country"],
+                "city": location["city"],
+                "latitude": location["latitude"],
+                "longitude": location["longitude"],
+                "point": _map_point(location["latitude"], location["longitude"]),
+                "precision": partner.location_visibility,
                 "languages": [str(languages.get(code, code)) for code in partner.languages],
                 "description": partner.description or "",
-                "affiliate_of": partner.parent.name if partner.parent_id else "",
-                "parent_slug": partner.parent.slug if partner.parent_id else "",
+                "affiliate_of": parent.name if parent else "",
+                "parent_slug": parent.slug if parent else "",
                 "url": reverse("curriculum:detail", kwargs={"slug": curriculum.slug}) + f"?partner={partner.slug}"
                 if curriculum
                 else "",
             }
         )
     return entries
+
+
+# --- Personal data -----------------------------------------------------------------
+
+
+def partner_personal_data(*, partner):
+    """Everything the platform holds about the partner's people, as plain data: what the partner may take away."""
+    people = Person.objects.filter(partner=partner).select_related("trained_at").prefetch_related("facilitated")
+    return {
+        "partner": partner.slug,
+        "people": [
+            {
+                "name": person.name,
+                "trained_at": str(person.trained_at) if person.trained_at else None,
+                "publish_consent": person.publish_consent,
+                "consent_recorded_at": person.consent_recorded_at.isoformat() if person.consent_recorded_at else None,
+                "facilitated": [str(workshop) for workshop in person.facilitated.all()],
+                "recorded_at": person.created_at.isoformat(),
+            }
+            for person in people
+        ],
+    }
 
 
 # --- Resource centre ---------------------------------------------------------------

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.text import slugify
 
+from audit.services import audit_fact, audit_forget
 from exports import storage
 
 from .models import Person, Resource, Tag, Workshop
@@ -35,6 +36,30 @@ def workshop_record(*, user, data, workshop=None, module_versions=(), facilitato
     new_people = _people_for(workshop.partner, new_facilitators, trained_at=workshop.parent_tot)
     workshop.facilitators.set([*facilitators, *new_people])
     return workshop
+
+
+# --- Personal data ---------------------------------------------------------------
+
+
+@transaction.atomic
+def people_delete(*, partner, people=None):
+    """Delete the partner's people (all, or those given) and what the audit trail said about them; keep the fact.
+
+    Workshops keep their counts of participants; they lose the link to the deleted facilitators.
+    """
+    people = Person.objects.filter(partner=partner) if people is None else people.filter(partner=partner)
+    ids = list(people.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    Person.objects.filter(pk__in=ids).delete()
+    # After the delete: its own audit events (named after the person) are blanked too.
+    audit_forget(label=Person._meta.label, object_ids=ids, placeholder="personal data deleted")
+    audit_fact(
+        label=Person._meta.label,
+        object_id=f"partner:{partner.slug}",
+        summary=f"personal data of {len(ids)} people of {partner.slug} deleted",
+    )
+    return len(ids)
 
 
 # --- Resource centre ---------------------------------------------------------------

@@ -1,16 +1,18 @@
 import hashlib
+import json
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models.functions import ExtractYear
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from curriculum.roles import is_secretariat
 from curriculum.translated import language_direction
 from exports.models import ExportJob
 from exports.services import ExportError
@@ -27,10 +29,22 @@ from .forms import (
     WorkshopForm,
     WorkshopImportForm,
 )
-from .models import Resource, Workshop
-from .permissions import editor_required, is_workshop_editor, secretariat_required
+from .models import Person, Resource, Workshop
+from .permissions import editor_required, is_workshop_editor, partners_editable_by, secretariat_required
 from .review import review_request
-from .selectors import REACH_DIMENSIONS, partner_map_entries, reach_cascade, reach_table, reach_totals, resources_search
+from .selectors import (
+    REACH_DIMENSIONS,
+    SCORE_DIMENSIONS,
+    SCORE_MIN_SAMPLE,
+    partner_map_entries,
+    partner_personal_data,
+    reach_cascade,
+    reach_table,
+    reach_totals,
+    resources_search,
+    self_assessment_table,
+)
+from .services import people_delete as people_delete_service
 from .services import resource_create, workshop_record
 from .uploads import UploadRefused
 
@@ -145,6 +159,10 @@ def _table_titles():
     }
 
 
+def _score_headings():
+    return {"module": _("Module"), "partner": _("Partner"), "year": _("Year"), "language": _("Language")}
+
+
 @secretariat_required
 @require_GET
 def reach(request):
@@ -161,6 +179,12 @@ def reach(request):
             lang=lang,
         )
         tables.append({"dimension": dimension, "title": title, "rows": rows, "chart": chart})
+    titles = _table_titles()
+    scores = [
+        {"dimension": dimension, "title": titles[dimension], "heading": _score_headings()[dimension],
+         "rows": self_assessment_table(workshops=workshops, dimension=dimension)}
+        for dimension in SCORE_DIMENSIONS
+    ]  # fmt: skip
     cascade = reach_cascade(workshops=workshops)
     cascade_chart = charts.cascade_chart(
         levels=cascade.levels, flows=cascade.flows, title=_("The cascade"), rtl=rtl, lang=lang
@@ -174,6 +198,8 @@ def reach(request):
             "totals": reach_totals(workshops=workshops),
             "cascade": cascade,
             "cascade_chart": cascade_chart,
+            "scores": [table for table in scores if table["rows"]],
+            "min_sample": SCORE_MIN_SAMPLE,
             "query": request.GET.urlencode(),
         },
     )
@@ -314,3 +340,75 @@ def resource_download(request, pk):
         content_type=resource.file_type or "application/octet-stream",
         cache_control="public, max-age=0, must-revalidate",
     )
+
+
+# --- Personal data: what a partner holds about people, to see, take away and delete ---------------
+
+
+def _partner_for_people(request, partner_slug):
+    return get_object_or_404(partners_editable_by(request.user), slug=partner_slug)
+
+
+@editor_required
+@require_GET
+def people(request):
+    """The people a partner recorded (names are seen by the partner and the secretariat only)."""
+    partners = partners_editable_by(request.user).order_by("name")
+    chosen = request.GET.get("partner")
+    if chosen:
+        partners = partners.filter(slug=chosen)
+    elif is_secretariat(request.user):
+        # Every partner's people on one page would be a list of names no one needs: choose a partner.
+        return render(request, "workshops/people.html", {"choose": partners, "sections": []})
+    sections = [
+        {"partner": partner, "people": Person.objects.filter(partner=partner).select_related("trained_at")}
+        for partner in partners
+    ]
+    return render(request, "workshops/people.html", {"sections": sections, "choose": None})
+
+
+@editor_required
+@require_GET
+def people_export(request, partner_slug):
+    partner = _partner_for_people(request, partner_slug)
+    data = json.dumps(partner_personal_data(partner=partner), ensure_ascii=False, indent=2)
+    response = HttpResponse(data, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{partner.slug}-personal-data.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@editor_required
+@require_POST
+def people_delete(request, partner_slug):
+    partner = _partner_for_people(request, partner_slug)
+    if request.POST.get("confirm") != partner.slug:
+        messages.error(request, _("Type the partner's short name to confirm; nothing was deleted."))
+    else:
+        count = people_delete_service(partner=partner)
+        messages.success(
+            request,
+            ngettext(
+                "The personal data of %(count)d person was deleted.",
+                "The personal data of %(count)d people was deleted.",
+                count,
+            )
+            % {"count": count},
+        )
+    return redirect(reverse("workshops:people") + f"?partner={partner.slug}")
+
+
+@editor_required
+@require_POST
+def person_action(request, pk, action):
+    person = get_object_or_404(Person.objects.filter(partner__in=partners_editable_by(request.user)), pk=pk)
+    if action == "delete":
+        people_delete_service(partner=person.partner, people=Person.objects.filter(pk=person.pk))
+        messages.success(request, _("Deleted, with what the audit trail said about her."))
+    elif action in ("consent", "withdraw"):
+        person.publish_consent = action == "consent"
+        person.save()
+        messages.success(request, _("Saved."))
+    else:
+        raise Http404
+    return redirect(reverse("workshops:people") + f"?partner={person.partner.slug}")

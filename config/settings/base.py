@@ -279,6 +279,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
 # Export requests per client address and minute (identical requests share one render anyway).
 EXPORT_REQUESTS_PER_MINUTE = int(os.environ.get("EXPORT_REQUESTS_PER_MINUTE", "20"))
+# Renders that anonymous GETs (permanent links, offline packages) may start per hour: site-wide, and per client.
+# A document already rendered costs nothing; beyond the budget the visitor is asked to come back (503).
+ANONYMOUS_RENDERS_PER_HOUR = int(os.environ.get("ANONYMOUS_RENDERS_PER_HOUR", "120"))
+ANONYMOUS_RENDERS_PER_CLIENT_PER_HOUR = int(os.environ.get("ANONYMOUS_RENDERS_PER_CLIENT_PER_HOUR", "30"))
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 LOGIN_URL = "login"

@@ -80,6 +80,7 @@ def _load_partners():
                 "city": item.get("city", ""),
                 "latitude": item.get("latitude"),
                 "longitude": item.get("longitude"),
+                "location_visibility": item.get("location_visibility", Partner.LocationVisibility.COUNTRY),
                 "languages": item.get("languages", []),
                 "description_en": item.get("description", ""),
                 "parent": by_slug.get(item.get("parent")),
@@ -146,10 +147,15 @@ def _with_core_change(data, change):
 
 
 def demo_adaptations(curriculum, partners, spec):
-    """Two partners and an affiliate adapt the core: own text, hidden blocks, local scenarios; then publish."""
+    """Partners and an affiliate adapt the core (own text, hidden blocks, local scenarios), publish; one keeps it private."""
     modules = {module.slug: module for module in Module.objects.filter(curriculum=curriculum)}
     for item in spec["editions"]:
         edition = edition_get_or_create(curriculum=curriculum, partner=partners[item["partner"]])
+        if item.get("private"):
+            # Seen only by its own members (and chosen affiliates), private before it is published.
+            edition.is_private = True
+            edition.save(update_fields=["is_private"])
+            edition.shared_with.set([partners[slug] for slug in item.get("shared_with", [])])
         for override in item["overrides"]:
             adaptation_override(
                 edition=edition,

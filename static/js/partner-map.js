@@ -37,7 +37,8 @@
     name.textContent = partner.name;
     box.appendChild(name);
     var meta = document.createElement("p");
-    meta.textContent = [partner.affiliate_of, partner.city + " (" + partner.country + ")", partner.languages.join(", ")]
+    var place = partner.city ? partner.city + " (" + partner.country + ")" : partner.country;
+    meta.textContent = [partner.affiliate_of, place, partner.languages.join(", ")]
       .filter(Boolean).join(" · ");
     box.appendChild(meta);
     if (partner.description) {
@@ -65,7 +66,8 @@
     bounds.push([partner.latitude, partner.longitude]);
   });
   if (bounds.length) {
-    map.fitBounds(bounds, { padding: [20, 20] });
+    // A zoom cap: partners at one country's centre are one point, and no view is closer than a region.
+    map.fitBounds(bounds, { padding: [20, 20], maxZoom: 6 });
   }
   container.dataset.ready = "true";
 })();

@@ -187,3 +187,54 @@ def test_an_affiliate_adapts_its_partners_edition(handbook, partner, affiliate, 
     edition_publish(edition=parent_edition)
     [stale] = edition_stale_adaptations(edition=child)
     assert stale.block_key == local.key and stale.diff_html == "Partner local<ins>, revised</ins>."
+
+
+@pytest.mark.parametrize("language", ["tg", "ar"])
+def test_an_affiliate_is_told_when_its_partner_changes_text_only_in_its_own_language(
+    handbook, partner, affiliate, session, language
+):
+    """The partner writes only in Tajik (or Arabic): staleness compares those texts, not the core's English."""
+    parent_edition = edition_get_or_create(curriculum=handbook, partner=partner)
+    local = local_block_save(
+        edition=parent_edition, module=session, after_key="", kind="text", title={}, body={language: "Matn-i avval."}
+    )
+    adaptation_override(
+        edition=parent_edition, module=session, block_key="handout", title={}, body={language: "Varaqa."}
+    )
+    edition_publish(edition=parent_edition)
+    child = edition_get_or_create(curriculum=handbook, partner=affiliate)
+    adaptation_override(edition=child, module=session, block_key=local.key, title={}, body={language: "Matn-i mo."})
+    adaptation_hide(edition=child, module=session, block_key="handout")
+    edition_publish(edition=child)
+    assert edition_stale_adaptations(edition=child) == []
+    local_block_save(
+        edition=parent_edition, module=session, local=local, kind="text", title={}, body={language: "Matn-i nav."}
+    )
+    adaptation_override(
+        edition=parent_edition, module=session, block_key="handout", title={}, body={language: "Varaqa-i nav."}
+    )
+    edition_publish(edition=parent_edition)
+    stale = {item.block_key: item for item in edition_stale_adaptations(edition=child)}
+    assert set(stale) == {local.key, "handout"}
+    assert stale[local.key].language == language and "<ins>nav</ins>" in stale[local.key].diff_html
+    assert stale[local.key].own_text == "Matn-i mo."
+    blocks = {block.key: block for block in resolved_modules(child, language=language)["session-1"].blocks}
+    assert blocks[local.key].upstream_changed
+    adaptation_acknowledge(edition=child, module=session, block_key=local.key)
+    assert {item.block_key for item in edition_stale_adaptations(edition=child)} == {"handout"}
+
+
+def test_adaptations_recorded_before_every_language_was_kept_still_compare_the_source_language(edition, session):
+    """Adaptations saved with the earlier `based_on` (the source language's text only) stay readable."""
+    adaptation = adaptation_override(
+        edition=edition, module=session, block_key="facilitator-note", title={}, body={"ar": "اجلسن على الحصائر."}
+    )
+    BlockAdaptation.objects.filter(pk=adaptation.pk).update(
+        based_on={"title": "Before you start", "body": "Arrange the chairs in a circle."}
+    )
+    assert edition_stale_adaptations(edition=edition) == []
+    BlockAdaptation.objects.filter(pk=adaptation.pk).update(
+        based_on={"title": "Before you start", "body": "Arrange the chairs in a line."}
+    )
+    [stale] = edition_stale_adaptations(edition=edition)
+    assert stale.language == "en" and "<ins>circle</ins>" in stale.diff_html

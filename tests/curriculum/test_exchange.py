@@ -134,6 +134,21 @@ def test_adaptations_travel_in_the_curriculum_json(edition, session, partner):
     assert curriculum_export(curriculum=restored.curriculum) == exported
 
 
+def test_a_private_edition_stays_private_through_the_json(edition, session):
+    edition.is_private = True
+    edition.save()
+    adaptation_hide(edition=edition, module=session, block_key="handout")
+    edition_publish(edition=edition)
+    exported = curriculum_export(curriculum=edition.curriculum)
+    assert exported["editions"][0]["private"] is True
+    edition.curriculum.delete()
+    curriculum_import(data=exported)
+    assert Curriculum.objects.get().editions.get().is_private
+    exported["editions"][0]["private"] = False  # an older backup: it does not open the edition to everyone
+    curriculum_import(data=exported)
+    assert Curriculum.objects.get().editions.get().is_private
+
+
 def test_importing_adaptations_for_an_unknown_partner_is_refused(edition, session):
     adaptation_hide(edition=edition, module=session, block_key="handout")
     exported = curriculum_export(curriculum=edition.curriculum)

@@ -174,3 +174,22 @@ def test_the_public_reads_a_partners_published_edition_with_provenance(client, h
     edition_publish(edition=edition)
     page = client.get(f"/en/curricula/{handbook.slug}/session-1/?edition={partner.slug}").content.decode()
     assert "Draft text" in page and "Adapted by Tamkeen Women&#x27;s Forum" in page
+
+
+def test_the_secretariat_finds_the_core_publish_page_in_the_workspace_and_the_admin(client, handbook, secretariat):
+    module = handbook.modules.get(slug="session-1")
+    publish_url = reverse("workspace:core-publish", args=[handbook.slug, module.slug])
+    client.force_login(secretariat)
+    index = client.get(reverse("workspace:index")).content.decode()
+    assert f'href="{publish_url}"' in index
+    secretariat.is_superuser = True
+    secretariat.save()
+    admin_page = client.get(reverse("admin:curriculum_module_change", args=[module.pk])).content.decode()
+    assert f'href="{publish_url}"' in admin_page
+
+
+def test_partner_editors_see_no_core_publish_link(client, handbook, partner_editor, outsider):
+    publish_url = reverse("workspace:core-publish", args=[handbook.slug, "session-1"])
+    for user in (partner_editor, outsider):
+        client.force_login(user)
+        assert publish_url not in client.get(reverse("workspace:index")).content.decode()

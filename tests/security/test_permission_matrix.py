@@ -22,7 +22,7 @@ from downloads.models import Subscription
 from exports import services as export_services
 from exports.models import ExportJob
 from tests.factories import UserFactory
-from workshops.models import Resource, Workshop
+from workshops.models import Person, Resource, Workshop
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +43,7 @@ TRANSLATORS = {"translator_fa", "translator_ar"} | SECRETARIAT
 # route name → (allowed personas for GET, allowed personas for POST or None when POST is not accepted)
 RULES = {
     "set_language": (EVERYONE, EVERYONE),
+    "robots": (EVERYONE, None),
     "login": (EVERYONE, EVERYONE),
     "logout": (None, EVERYONE),
     "curriculum:catalogue": (EVERYONE, None),
@@ -51,8 +52,10 @@ RULES = {
     "curriculum:module-versions": (EVERYONE, None),
     "workspace:index": (SIGNED_IN, None),
     "workspace:core-publish": (SECRETARIAT, SECRETARIAT),
+    "workspace:partner-location": (OWN_PARTNER | SECRETARIAT, OWN_PARTNER | SECRETARIAT),
     "workspace:edition": (OWN_PARTNER, None),
     "workspace:publish": (None, OWN_PARTNER),
+    "workspace:privacy": (None, OWN_PARTNER),
     "workspace:module": (OWN_PARTNER, None),
     "workspace:override": (OWN_PARTNER, OWN_PARTNER),
     "workspace:block-action": (None, OWN_PARTNER),
@@ -82,6 +85,10 @@ RULES = {
     "workshops:edit": ({"partner_editor"} | SECRETARIAT, {"partner_editor"} | SECRETARIAT),
     "workshops:import": (WORKSHOP_EDITORS, WORKSHOP_EDITORS),
     "workshops:import-template": (WORKSHOP_EDITORS, None),
+    "workshops:people": (WORKSHOP_EDITORS, None),
+    "workshops:people-export": ({"partner_editor"} | SECRETARIAT, None),
+    "workshops:people-delete": (None, {"partner_editor"} | SECRETARIAT),
+    "workshops:person": (None, {"partner_editor"} | SECRETARIAT),
     "workshops:reach": (SECRETARIAT, None),
     "workshops:reach-csv": (SECRETARIAT, None),
     "workshops:review": (SECRETARIAT, None),
@@ -164,6 +171,8 @@ def world(handbook, partner, affiliate, other_partner, settings, tmp_path, staff
         participants_total=10,
     )  # fmt: skip
     workshop.module_versions.set(ModuleVersion.objects.all())
+    person = Person.objects.create(partner=partner, name="Facilitator Name")
+    workshop.facilitators.add(person)
     resource = Resource.objects.create(
         title_en="Annual report", language="en", file=ContentFile(b"%PDF-1.7 report", name="report.pdf"),
         file_type="application/pdf", file_size=15,
@@ -175,6 +184,7 @@ def world(handbook, partner, affiliate, other_partner, settings, tmp_path, staff
         "curriculum:module": {"slug": handbook.slug, "module_slug": "session-1"},
         "curriculum:module-versions": {"curriculum_slug": handbook.slug, "module_slug": "session-1"},
         "workspace:core-publish": {"curriculum_slug": handbook.slug, "module_slug": "session-1"},
+        "workspace:partner-location": {"partner_slug": partner.slug},
         "exports:job": {"job_id": job.pk},
         "exports:status": {"job_id": job.pk},
         "exports:download": {"job_id": job.pk},
@@ -188,6 +198,9 @@ def world(handbook, partner, affiliate, other_partner, settings, tmp_path, staff
         "downloads:unsubscribe": {"token": subscription.token},
         "workshops:resource-download": {"pk": resource.pk},
         "workshops:edit": {"pk": workshop.pk},
+        "workshops:people-export": {"partner_slug": partner.slug},
+        "workshops:people-delete": {"partner_slug": partner.slug},
+        "workshops:person": {"pk": person.pk, "action": "consent"},
         "workshops:reach-csv": {"dimension": "country"},
         "workshops:review-download": {"job_id": review.pk},
         "translations:matrix": {"slug": handbook.slug},
@@ -200,7 +213,7 @@ def world(handbook, partner, affiliate, other_partner, settings, tmp_path, staff
         "rosetta-download-file": {"po_filter": "project", "lang_id": "fa", "idx": 0},
     }
     edition_kwargs = {"curriculum_slug": handbook.slug, "partner_slug": partner.slug}
-    for name in ("workspace:edition", "workspace:publish"):
+    for name in ("workspace:edition", "workspace:publish", "workspace:privacy"):
         kwargs[name] = edition_kwargs
     for name in ("workspace:module", "workspace:local-new"):
         kwargs[name] = {**edition_kwargs, "module_slug": "session-1"}
@@ -215,6 +228,8 @@ def world(handbook, partner, affiliate, other_partner, settings, tmp_path, staff
         "workspace:local-new": {"kind": "text", "body_en": "New."},
         "workspace:publish": {"change_note": "x"},
         "workspace:core-publish": {"change_note": "x"},
+        "workspace:partner-location": {"location_visibility": "hidden"},
+        "workspace:privacy": {"is_private": "on"},
         "downloads:subscribe": {"email": "new@example.org"},
         "set_language": {"language": "fr"},
     }
