@@ -123,9 +123,9 @@ def locale_copy(settings, tmp_path, redis_broker, monkeypatch):
 
     monkeypatch.setattr(poutil, "find_pos", copy_only)
     monkeypatch.setattr(views, "find_pos", copy_only)
-    catalogs.catalogs_reload()
+    catalogs.catalogs_forget()  # catalogs an earlier test published are not this one's
     yield target
-    catalogs.catalogs_reload()
+    catalogs.catalogs_forget()
 
 
 def wait_for(predicate, timeout=90, interval=0.25):
