@@ -156,10 +156,20 @@ def catalog_check(po_path):
 
 
 def catalog_compile(po_path):
-    """The compiled .mo of a catalog file, as bytes."""
+    """The compiled .mo of a catalog file, as bytes; a message it leaves untranslated is compiled as its msgid.
+
+    The published .mo is loaded over the image's own: without the msgid, a message a translator
+    emptied (or marked fuzzy) would show the image's old translation instead of the original.
+    """
+    po = polib.pofile(str(po_path))
+    for entry in po:
+        if entry.msgid and not entry.msgid_plural and not entry.obsolete and not entry.translated():
+            entry.msgstr = entry.msgid
+            entry.flags = [flag for flag in entry.flags if flag != "fuzzy"]
     with tempfile.TemporaryDirectory(prefix="cc-msgfmt-") as directory:
-        mo_path = Path(directory) / "django.mo"
-        subprocess.run(["msgfmt", "--check-format", "-o", str(mo_path), str(po_path)], check=True, capture_output=True)
+        complete, mo_path = Path(directory) / "django.po", Path(directory) / "django.mo"
+        po.save(str(complete))
+        subprocess.run(["msgfmt", "--check-format", "-o", str(mo_path), str(complete)], check=True, capture_output=True)
         return mo_path.read_bytes()
 
 

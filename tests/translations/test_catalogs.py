@@ -59,6 +59,18 @@ def test_a_save_is_published_compiled_and_used_at_once(client, locale_copy, tran
         assert translation.gettext("Table of contents") == "فهرست مطالب تازه"
 
 
+def test_a_message_emptied_in_rosetta_shows_the_original_not_the_images_old_translation(
+    client, locale_copy, translator_fa
+):
+    po_path = locale_copy / "fa" / "LC_MESSAGES" / "django.po"
+    with translation.override("fa"):
+        assert translation.gettext("Table of contents") != "Table of contents"  # the image translates it
+    client.force_login(translator_fa)
+    assert "Saved and published" in rosetta_save(client, "fa", "Table of contents", "", po_path).content.decode()
+    with translation.override("fa"):
+        assert translation.gettext("Table of contents") == "Table of contents"
+
+
 def test_another_process_picks_up_a_publication_without_a_restart(locale_copy, tmp_path):
     """A process that loaded the old catalog sees the new one on its next request once the hint moves."""
     catalogs.catalogs_refresh_if_published()  # this "process" has seen what is published
