@@ -213,14 +213,32 @@ def catalog_digest(language, domain="django"):
     return rows.values_list("digest", flat=True).first() or ""
 
 
+def _process_ended(pid):
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        pass  # it exists, as another user
+    return False
+
+
 def published_directory(*, create=True):
     """This process's own directory of published .mo files (a fork gets a new one); None if none yet and not create."""
     if _directory["pid"] != os.getpid():
         if not create:
             return None
-        path = tempfile.mkdtemp(prefix="cc-catalogs-")
+        root = Path(tempfile.gettempdir()) / f"cc-catalogs-{os.getuid()}"
+        root.mkdir(exist_ok=True)
+        # Worker children end with os._exit (no atexit) and are replaced every few tasks: clear what ended ones left.
+        for leftover in root.iterdir():
+            if leftover.name.isdigit() and _process_ended(int(leftover.name)):
+                shutil.rmtree(leftover, ignore_errors=True)
+        path = root / str(os.getpid())
+        shutil.rmtree(path, ignore_errors=True)  # a process long gone whose pid this one got
+        path.mkdir()
         atexit.register(shutil.rmtree, path, ignore_errors=True)
-        _directory.update(pid=os.getpid(), path=path)
+        _directory.update(pid=os.getpid(), path=str(path))
     return Path(_directory["path"])
 
 

@@ -130,6 +130,19 @@ def test_messages_only_the_hosts_file_has_are_kept_when_the_published_catalog_is
     assert po.find("A string added in code since").msgstr == "رشته‌ای تازه"
 
 
+def test_a_process_clears_the_catalog_directories_ended_processes_left(locale_copy):
+    import subprocess
+
+    ended = subprocess.Popen(["true"])
+    ended.wait()
+    catalogs.catalogs_forget()
+    leftover = catalogs.published_directory().parent / str(ended.pid)
+    (leftover / "fr" / "LC_MESSAGES").mkdir(parents=True)
+    catalogs.catalogs_forget()
+    ours = catalogs.published_directory()
+    assert ours.is_dir() and not leftover.exists()
+
+
 def test_a_broken_placeholder_is_refused_with_a_message_and_nothing_changes(client, locale_copy, translator_fa):
     po_path = locale_copy / "fa" / "LC_MESSAGES" / "django.po"
     msgid = next(e.msgid for e in polib.pofile(str(po_path)) if "%(" in e.msgid and not e.msgid_plural)
