@@ -40,6 +40,7 @@ demo: migrate
 	$(PY) manage.py load_demo_workshops
 
 lint: venv
+	mkdir -p var
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/djlint templates --lint

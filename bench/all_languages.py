@@ -11,9 +11,8 @@ from figures import Column, Table
 _WORK, CURRICULUM = demo_setup("cc-all-")
 
 from django.conf import settings  # noqa: E402
-from django.core.files.storage import default_storage  # noqa: E402
 
-from exports import services  # noqa: E402
+from exports import services, storage  # noqa: E402
 
 TABLE = Table(
     Column("lang", 5, "<"),
@@ -35,7 +34,9 @@ def main():
         if job.status != "done":
             TABLE.row(language, job.status, tail=job.error)
             continue
-        path = default_storage.path(job.file.name)
+        path = f"{_WORK}/{language}.pdf"  # qpdf and pdfinfo read a local copy of the stored file (disk or bucket)
+        with open(path, "wb") as copy:
+            copy.write(storage.read(job.file.name))
         qpdf = subprocess.run(["qpdf", "--check", path], capture_output=True).returncode == 0
         info = subprocess.run(["pdfinfo", path], capture_output=True, text=True).stdout
         tagged = "Tagged:          yes" in info

@@ -22,7 +22,7 @@ from curriculum.models import Block  # noqa: E402
 from curriculum.publishing import curriculum_publish  # noqa: E402
 from curriculum.resolution import edition_resolve  # noqa: E402
 from exports import rendering, services  # noqa: E402
-from exports.models import ExportJob  # noqa: E402
+from exports.models import ExportJob, RenderedPart  # noqa: E402
 
 TABLE = Table(
     Column("lang", 5, "<"),
@@ -56,7 +56,9 @@ def main():
         )
 
         def pipeline(language=language):
+            # Cold: no finished job and no kept module part (parts are reused across renders otherwise).
             ExportJob.objects.all().delete()
+            RenderedPart.objects.all().delete()
             job = services.export_request(curriculum=curriculum, language=language, enqueue=False)
             services.export_job_render(job_id=job.pk)
             return ExportJob.objects.get(pk=job.pk)
@@ -93,6 +95,7 @@ def goals(curriculum, language):
     html = rendering.edition_html(edition)
     plain, _worst, _pdf = timed(lambda: weasyprint.HTML(string=html, base_url=base_url).write_pdf(), 1)
     ExportJob.objects.all().delete()
+    RenderedPart.objects.all().delete()
     started = time.perf_counter()
     job = services.export_request(curriculum=curriculum, language=language, enqueue=False)
     services.export_job_render(job_id=job.pk)

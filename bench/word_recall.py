@@ -1,30 +1,24 @@
-"""Word recall of the PDFs: how much of the source text pdftotext gets back, per language.
+"""Word recall of the PDFs: how much of the source text pdftotext gets back, per language and kind of text, before and after issue 14.
 
-    .venv/bin/python bench/word_recall.py [--languages en,ar,...] [--css EXTRA_CSS] [--variant pdf/ua-1]
+    .venv/bin/python bench/word_recall.py [--languages en,ar,...] [--css EXTRA_CSS] [--variant pdf/ua-1] [--lost]
 
-Renders the demo edition in each of the fifteen languages (blocks without a translation
-fall back and are measured in their fallback language), plus the fixed script samples of
-curriculum/demo/script_samples.py (Hindi and Hausa have no demo translation), runs pdftotext and
-counts how many of the source's words come back.
-
-Normalisation, applied to source and extracted text alike: NFC; case folded; punctuation
-and symbols become spaces; zero-width non-joiners and joiners (U+200C, U+200D) and marks
-(U+200E/F) are removed; the embedding controls pdftotext puts around each run of the other
-direction (U+202A–E, U+2066–9) become spaces, since they always separate two words (it
-writes "‪ 45‬دقيقة", the space inside the number's run, so deleting them would glue the
-number to the word). The ZWNJ is part of a Persian word (می‌خواهم), not a word boundary, and PDF text
-has no way to carry it, so removing it on both sides counts the word as recovered when its
-letters are; a ZWNJ turned into a space would still split the word and count as a loss.
-Recall = |source words ∩ extracted words| (as multisets) / |source words|.
+Three texts per language, each printed twice in this one run: "before" with the ActualText
+spans of Indic lines only (the behaviour until issue 14), "after" with Arabic-script lines
+too (exports/weasyprint_actualtext.py):
+- demo: the demo edition (blocks without a translation fall back and are measured in their
+  fallback language);
+- samples: the fixed sample of curriculum/demo/script_samples.py;
+- catalogs: real third-party translations (Django's own catalogs, Hausa: iso-codes' country
+  names; curriculum/demo/catalog_curriculum.py), imported with `import_curriculum` and
+  exported with `export_edition --inline`: the real pipeline, tagged PDF/UA, parts and all.
+"boxes" counts missing glyphs: characters no font of the language draws, and the renderer's
+own .notdef warnings. Normalisation and recall: exports/text_recall.py.
 """
 
 import argparse
-import re
-import subprocess
-import tempfile
+import io
+import json
 import time
-import unicodedata
-from collections import Counter
 
 from demo_setup import demo_setup
 from figures import Column, Table
@@ -32,94 +26,110 @@ from figures import Column, Table
 WORK, CURRICULUM = demo_setup("cc-recall-")
 
 from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
 
-from curriculum.demo.script_samples import SAMPLES, sample_edition  # noqa: E402
+from curriculum.demo.catalog_curriculum import SLUG, catalog_curriculum, languages_without_catalog  # noqa: E402
+from curriculum.demo.script_samples import sample_edition  # noqa: E402
+from curriculum.models import Curriculum  # noqa: E402
 from curriculum.resolution import edition_resolve  # noqa: E402
-from exports import documents, rendering, weasyprint_actualtext  # noqa: E402
+from exports import documents, glyphs, rendering, weasyprint_actualtext  # noqa: E402
+from exports.models import ExportJob, RenderedPart  # noqa: E402
+from exports.text_recall import edition_source_text, pdf_text, word_recall  # noqa: E402
 
-INVISIBLE = {
-    **dict.fromkeys([0x200C, 0x200D, 0x200E, 0x200F]),
-    **dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)], " "),
-}
-TAG = re.compile(r"<[^>]+>")
+TEXTS = ("demo", "samples", "catalogs")
 TABLE = Table(
     Column("lang", 5, "<"),
-    Column("demo words", 10, spec="d"),
-    Column("own %", 6, spec=".0%"),
-    Column("recall", 7, spec=".1%"),
-    Column("pages", 5, spec="d"),
+    *(
+        column
+        for text in TEXTS
+        for column in (
+            Column(f"{text} words", 13, spec="d", gap="   "),
+            Column("before", 7, spec=".1%"),
+            Column("after", 7, spec=".1%"),
+        )
+    ),
+    Column("own %", 6, spec=".0%", gap="   "),
+    Column("boxes", 5, spec="d"),
     Column("s", 5, spec=".1f"),
-    Column("sample words", 12, spec="d", gap="   "),
-    Column("recall", 7, spec=".1%"),
     rule=True,
 )
 
 
-def words(text):
-    text = unicodedata.normalize("NFC", text).translate(INVISIBLE).casefold()
-    text = "".join(" " if unicodedata.category(char)[0] in "PSZ" else char for char in text)
-    return text.split()
-
-
-def source_text(edition):
-    """The edition's content as a reader sees it: Markdown rendered, tags dropped."""
-    parts = [edition.title, edition.description]
-    for module in edition.modules:
-        parts += [module.title, module.summary]
-        for block in module.blocks:
-            parts += [block.title, TAG.sub(" ", block.body_html)]
-    return "\n".join(parts).replace("&amp;", "&").replace("&#39;", "'").replace("&quot;", '"')
-
-
-def recall(edition, extra_css="", variant=None):
+def render(edition, extra_css="", variant=None):
+    """The pdftotext text of the edition printed with rendering.html_to_pdf, and the renderer's .notdef warnings."""
     html = rendering.edition_html(edition)
     if extra_css:
         html = html.replace("</head>", f"<style>{extra_css}</style></head>", 1)
-    started = time.perf_counter()
     result = rendering.html_to_pdf(html, title=edition.title, pdf_variant=variant or None)
-    seconds = time.perf_counter() - started
-    with tempfile.NamedTemporaryFile(suffix=".pdf", dir=WORK) as handle:
+    path = f"{WORK}/render.pdf"
+    with open(path, "wb") as handle:
         handle.write(result.pdf)
-        handle.flush()
-        extracted = subprocess.run(
-            ["pdftotext", "-enc", "UTF-8", handle.name, "-"], check=True, capture_output=True, text=True
-        ).stdout
-    source = Counter(words(source_text(edition)))
-    found = Counter(words(extracted))
-    hit = sum((source & found).values())
-    total = sum(source.values())
-    lost = sorted((source - found).items(), key=lambda item: -item[1])[:4]
-    return hit / total, total, result.page_count, seconds, lost
+    return pdf_text(path), [warning for warning in result.warnings if warning.startswith(".notdef")]
+
+
+def exported(language):
+    """The pdftotext text of the real-text curriculum exported through the pipeline, a fresh render each time."""
+    ExportJob.objects.all().delete()
+    RenderedPart.objects.all().delete()
+    path = f"{WORK}/catalogs-{language}.pdf"
+    call_command("export_edition", curriculum=SLUG, language=language, inline=True, output=path, stdout=io.StringIO())
+    return pdf_text(path), []
+
+
+def boxes(edition, warnings):
+    return sum(len(problem.characters) for problem in glyphs.missing_glyphs(documents.edition_texts(edition))) + len(
+        warnings
+    )
+
+
+def before_after(edition, render_text):
+    """Recall with the Indic spans only, then with the Arabic-script spans too; the lost words and boxes of 'after'."""
+    source = edition_source_text(edition)
+    figures = []
+    for right_to_left in (False, True):
+        weasyprint_actualtext.right_to_left = right_to_left
+        text, warnings = render_text()
+        figures.append(word_recall(source, text))
+    return figures, boxes(edition, warnings)
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--languages", default=",".join(settings.LANGUAGE_CODES))
-    parser.add_argument("--css", default="", help="extra CSS appended to the print HTML (font experiments)")
-    parser.add_argument("--variant", default="", help="WeasyPrint pdf_variant (default: plain, untagged)")
-    parser.add_argument("--lost", action="store_true", help="show the most often lost words")
-    parser.add_argument("--no-actual-text", action="store_true", help="plain WeasyPrint text (the 'before' figures)")
+    parser.add_argument("--css", default="", help="extra CSS appended to the print HTML of demo and samples")
+    parser.add_argument("--variant", default="", help="WeasyPrint pdf_variant of demo and samples (default: plain)")
+    parser.add_argument("--lost", action="store_true", help="show the most often lost words (after)")
     args = parser.parse_args()
-    weasyprint_actualtext.enabled = not args.no_actual_text
 
-    curriculum = CURRICULUM
-    print(f"variant={args.variant or 'plain'} actual_text={not args.no_actual_text} css={args.css or '-'}\n")
+    catalog_file = f"{WORK}/catalogs.json"
+    with open(catalog_file, "w", encoding="utf-8") as handle:
+        json.dump(catalog_curriculum(), handle, ensure_ascii=False)
+    call_command("import_curriculum", catalog_file, verbosity=0)
+    catalogs = Curriculum.objects.get(slug=SLUG)
+    print(f"variant={args.variant or 'plain'} (catalogs: the pipeline's own) css={args.css or '-'}")
+    print(f"no Django catalog: {', '.join(languages_without_catalog())} (country names from iso-codes instead)\n")
     TABLE.header()
     for language in args.languages.split(","):
-        edition = edition_resolve(curriculum=curriculum, language=language)
-        own = sum(1 for text in documents.edition_texts(edition) if text.language == language)
-        share = own / len(documents.edition_texts(edition))
-        demo, total, pages, seconds, lost = recall(edition, args.css, args.variant)
-        cells = [language, total, share, demo, pages, seconds]
-        if language in SAMPLES:
-            sample, sample_total, _pages, _seconds, sample_lost = recall(
-                sample_edition(language), args.css, args.variant
-            )
-            cells += [sample_total, sample]
-            lost += sample_lost
-        TABLE.row(*cells)
+        started = time.perf_counter()
+        cells, lost, total_boxes = [language], [], 0
+        demo = edition_resolve(curriculum=CURRICULUM, language=language)
+        sample = sample_edition(language)
+        real = edition_resolve(curriculum=catalogs, language=language)
+        for edition, render_text in (
+            (demo, lambda edition=demo: render(edition, args.css, args.variant)),
+            (sample, lambda edition=sample: render(edition, args.css, args.variant)),
+            (real, lambda language=language: exported(language)),
+        ):
+            (before, after), found_boxes = before_after(edition, render_text)
+            cells += [after.words, before.share, after.share]
+            lost += after.lost
+            total_boxes += found_boxes
+        texts = documents.edition_texts(real)
+        own = sum(1 for text in texts if text.language == language) / len(texts)
+        TABLE.row(*cells, own, total_boxes, time.perf_counter() - started)
         if args.lost and lost:
             print("      lost:", ", ".join(f"{word}×{count}" for word, count in lost))
+    weasyprint_actualtext.right_to_left = True
 
 
 if __name__ == "__main__":

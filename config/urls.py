@@ -5,6 +5,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 
 from accounts.views import ThrottledLoginView
+from curriculum.models import Partner
+from downloads.views import partner_logo
 from translations.rosetta import LockedTranslationFormView
 
 urlpatterns = [
@@ -29,10 +31,13 @@ urlpatterns += i18n_patterns(
     path("translations/", include("translations.urls")),
     path("", include("curriculum.urls")),
 )
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL + "partners/", document_root=settings.MEDIA_ROOT / "partners")
+# Partner logos at the URL their field gives on the disk (MEDIA_URL...), read through the storage on every host.
+urlpatterns += [
+    path(
+        f"{settings.MEDIA_URL.strip('/')}/{Partner.logo.field.upload_to}<str:filename>",
+        partner_logo,
+        name="partner-logo",
+    )
+]
 
 handler500 = "config.errors.server_error"

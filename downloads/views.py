@@ -1,3 +1,5 @@
+import hashlib
+import mimetypes
 from datetime import datetime, time
 
 from django.conf import settings
@@ -9,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from curriculum.models import Curriculum
+from curriculum.models import Curriculum, Partner
 from exports.models import ExportJob
 from exports.services import ExportError, export_request, previous_done_job
 from exports.serving import stored_file_response
@@ -174,4 +176,23 @@ def edition_offline(request, curriculum_slug, edition_slug, language):
         filename=slug,
         content_type="application/zip",
         cache_control="public, max-age=0, must-revalidate",
+    )
+
+
+@require_http_methods(["GET", "HEAD"])
+def partner_logo(request, filename):
+    """A partner's logo, read through the storage (this host's disk or the bucket), at the URL its field gives."""
+    name = f"{Partner.logo.field.upload_to}{filename}"
+    # Only a file some partner has as its logo: the route must not reach any other stored file.
+    if not Partner.objects.filter(logo=name).exists():
+        raise Http404
+    return stored_file_response(
+        request,
+        name=name,
+        # An upload never replaces another under its name (the storage gives a new one), so the name is the version.
+        etag_value=hashlib.sha256(name.encode()).hexdigest(),
+        last_modified=None,
+        filename=filename,
+        content_type=mimetypes.guess_type(filename)[0] or "application/octet-stream",
+        cache_control="public, max-age=86400",
     )

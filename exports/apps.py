@@ -8,6 +8,9 @@ class ExportsConfig(AppConfig):
 
     def ready(self):
         # Every process that renders (web, CLI, workers) is a Django process: patch WeasyPrint here, once.
-        from . import weasyprint_actualtext
+        from django.core import checks
+
+        from . import serving, weasyprint_actualtext
 
         weasyprint_actualtext.install()
+        checks.register(serving.serving_check)

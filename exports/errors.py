@@ -5,6 +5,8 @@ import errno
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from .storage import StorageUnavailable
+
 
 class ExportError(Exception):
     """An expected failure of an export, shown to the user as it is."""
@@ -40,4 +42,9 @@ def failure_message(error):
         return str(error)
     if isinstance(error, OSError) and error.errno == errno.ENOSPC:
         return _("The server's disk is full, so the new PDF could not be stored; earlier versions stay available.")
+    if isinstance(error, StorageUnavailable):
+        return _(
+            "The file store could not be reached, so the new PDF could not be stored; "
+            "it is tried again when asked for, and earlier versions stay available."
+        )
     return _("The PDF could not be rendered: %(error)s") % {"error": type(error).__name__}

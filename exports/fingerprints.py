@@ -90,9 +90,7 @@ def renderer_fingerprint(*, templates, stylesheets):
         digest.update(name.encode() + b"\0" + path.read_bytes())
     digest.update(_fonts_fingerprint().encode())
     digest.update(
-        repr(
-            [sorted(FONT_STACKS.items()), weasyprint_actualtext.ACTUAL_TEXT_RANGES, rendering.DEFAULT_PDF_VARIANT]
-        ).encode()
+        repr([sorted(FONT_STACKS.items()), weasyprint_actualtext.FINGERPRINT, rendering.DEFAULT_PDF_VARIANT]).encode()
     )
     return digest.hexdigest()
 

@@ -55,7 +55,6 @@ def export_jobs_recover(*, now=None):
         enqueued_at__isnull=True, created_at__lt=now - timedelta(seconds=5)
     ) | ExportJob.objects.filter(status=ExportJob.Status.QUEUED, enqueued_at__lt=requeue_before)
     resent = sum(1 for job_id in lost.values_list("pk", flat=True) if queue.job_send(job_id=job_id))
-    storage.partial_files_remove(older_than=now - timedelta(seconds=settings.PDF_TIME_LIMIT + 30))
     # A running job older than the hard time limit lost its worker (killed, out of memory).
     dead_before = now - timedelta(seconds=settings.PDF_TIME_LIMIT + 30)
     dead = ExportJob.objects.filter(status=ExportJob.Status.RUNNING, started_at__lt=dead_before).exclude(
@@ -63,7 +62,13 @@ def export_jobs_recover(*, now=None):
     )
     retried = dead.lost()
     failed = dead.fail(_("The renderer stopped several times on this edition; the secretariat has been told."), now=now)
-    pruned = parts_prune(unused_since=now - timedelta(days=settings.PDF_PARTS_KEEP_DAYS))
+    try:
+        storage.partial_files_remove(older_than=now - timedelta(seconds=settings.PDF_TIME_LIMIT + 30))
+        pruned = parts_prune(unused_since=now - timedelta(days=settings.PDF_PARTS_KEEP_DAYS))
+    except storage.StorageUnavailable as error:
+        # The jobs above are settled all the same; the files wait for the next sweep.
+        logger.warning("storage unavailable, temporary files and old parts kept for now: %s", error)
+        pruned = 0
     return {"resent": resent, "retried": retried, "failed": failed, "parts_pruned": pruned}
 
 

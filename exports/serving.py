@@ -1,35 +1,40 @@
-"""Serving stored files to slow, intermittent connections: validators, ranges, nginx hand-off."""
+"""Serving stored files to slow, intermittent connections: validators, ranges, and who sends the bytes.
+
+STORED_FILES_SERVING (config/settings/base.py) says who sends them once access is checked:
+Django itself ("stream", from the disk or by ranged GETs on the bucket), nginx ("x-accel",
+files on this host's disk), or the bucket ("redirect" to a short-lived presigned URL).
+"""
 
 import re
 from email.utils import format_datetime
 
 from django.conf import settings
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified, StreamingHttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotModified, HttpResponseRedirect, StreamingHttpResponse
 from django.utils.http import content_disposition_header, parse_http_date_safe, quote_etag
+
+from config.errors import unavailable_response
 
 from . import storage
 
 RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
-CHUNK = 64 * 1024
+# Who may send the bytes, by storage: nginx reads only this host's disk, only a bucket presigns URLs.
+SERVING_MODES = {"filesystem": {"stream", "x-accel"}, "s3": {"stream", "redirect"}}
 
 
-class _RangeFile:
-    """Reads `length` bytes from `offset` of a storage file, in chunks."""
+def serving_check(app_configs=None, **kwargs):
+    """A system check: STORED_FILES_SERVING must be a mode the configured storage can do."""
+    from django.core.checks import Error
 
-    def __init__(self, handle, offset, length):
-        self.handle, self.remaining = handle, length
-        handle.seek(offset)
-
-    def __iter__(self):
-        while self.remaining > 0:
-            chunk = self.handle.read(min(CHUNK, self.remaining))
-            if not chunk:
-                break
-            self.remaining -= len(chunk)
-            yield chunk
-
-    def close(self):
-        self.handle.close()
+    backend = "s3" if "s3" in settings.STORAGES["default"]["BACKEND"] else "filesystem"
+    if settings.STORED_FILES_SERVING in SERVING_MODES[backend]:
+        return []
+    return [
+        Error(
+            f"STORED_FILES_SERVING={settings.STORED_FILES_SERVING!r} cannot serve files stored on {backend}; "
+            f"choose one of {sorted(SERVING_MODES[backend])}.",
+            id="exports.E001",
+        )
+    ]
 
 
 def _not_modified(request, etag, last_modified):
@@ -70,10 +75,11 @@ def _requested_range(request, size, etag, last_modified):
 
 
 def stored_file_response(request, *, name, etag_value, last_modified, filename, content_type, cache_control):
-    """A stored file with ETag/Last-Modified, 304s, byte ranges and, in production, nginx's X-Accel-Redirect.
+    """A stored file with ETag/Last-Modified, 304s and byte ranges, sent by Django, nginx or the bucket.
 
-    The one way the platform serves a stored file (PDFs, offline packages, library documents),
-    always as an attachment: an upload could be crafted to run in the browser if shown inline.
+    The one way the platform serves a stored file (PDFs, offline packages, library documents,
+    logos), always as an attachment: an upload could be crafted to run in the browser if shown
+    inline. The bucket unreachable: a 503 with Retry-After, as when the database is away.
     """
     etag = quote_etag(etag_value)
     headers = {
@@ -90,32 +96,59 @@ def stored_file_response(request, *, name, etag_value, last_modified, filename, 
             if key in headers:
                 response[key] = headers[key]
         return response
-    prefix = getattr(settings, "EXPORTS_X_ACCEL_PREFIX", None)
-    if prefix:
-        # nginx answers Range and conditional requests itself once the app has said yes.
-        response = HttpResponse(content_type=content_type, headers=headers)
-        response["X-Accel-Redirect"] = prefix + name
-        return response
+    try:
+        if settings.STORED_FILES_SERVING == "x-accel":
+            # nginx answers Range and conditional requests itself once the app has said yes.
+            response = HttpResponse(content_type=content_type, headers=headers)
+            response["X-Accel-Redirect"] = settings.EXPORTS_X_ACCEL_PREFIX + name
+            return response
+        if settings.STORED_FILES_SERVING == "redirect":
+            return _redirect_to_bucket(name, headers=headers, content_type=content_type)
+        return _streamed(
+            request, name, headers=headers, content_type=content_type, etag=etag, last_modified=last_modified
+        )
+    except storage.StorageUnavailable:
+        return unavailable_response(request, what="stored file")
+
+
+def _redirect_to_bucket(name, *, headers, content_type):
+    """A 302 to a presigned URL: the bucket (or its CDN) sends the bytes and answers the Range itself."""
+    # One HEAD: a file the bucket lost is a 404 here, and an unreachable bucket a 503, not the bucket's error page.
+    if not storage.stored(name):
+        raise Http404
+    url = storage.download_url(
+        name,
+        filename_header=headers["Content-Disposition"],
+        content_type=content_type,
+        seconds=settings.STORED_FILES_URL_SECONDS,
+    )
+    response = HttpResponseRedirect(url)
+    # The URL is a short-lived credential: no cache may keep it, or hand it to someone else.
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _streamed(request, name, *, headers, content_type, etag, last_modified):
     try:
         size = storage.size(name)
     except (FileNotFoundError, OSError):
         raise Http404 from None
     wanted = _requested_range(request, size, etag, last_modified)
     if wanted == "unsatisfiable":
-        response = HttpResponse(status=416, headers={**headers, "Content-Range": f"bytes */{size}"})
-        return response
-    if request.method == "HEAD":
+        return HttpResponse(status=416, headers={**headers, "Content-Range": f"bytes */{size}"})
+    start, end = (0, size - 1) if wanted is None else wanted
+    length = max(end - start + 1, 0)
+    if request.method == "HEAD" or length == 0:
         response = HttpResponse(content_type=content_type, headers=headers)
         response["Content-Length"] = str(size)
         return response
-    handle = storage.open_stored(name)
-    if wanted is None:
-        del headers["Content-Disposition"]
-        return FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type, headers=headers)
-    start, end = wanted
     response = StreamingHttpResponse(
-        _RangeFile(handle, start, end - start + 1), status=206, content_type=content_type, headers=headers
+        storage.read_range(name, start, end),
+        status=200 if wanted is None else 206,
+        content_type=content_type,
+        headers=headers,
     )
-    response["Content-Range"] = f"bytes {start}-{end}/{size}"
-    response["Content-Length"] = str(end - start + 1)
+    if wanted is not None:
+        response["Content-Range"] = f"bytes {start}-{end}/{size}"
+    response["Content-Length"] = str(length)
     return response

@@ -7,6 +7,7 @@ packages=(
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0   # WeasyPrint; without harfbuzz-subset PDFs are written 1.8x slower
   fonts-noto-core                                         # Naskh, Nastaliq, Devanagari, Bengali, Cyrillic (fonts-noto-extra is 330 MB: avoid)
   poppler-utils qpdf                                      # pdftotext, pdffonts, pdfinfo, pdftoppm; qpdf --check
+  iso-codes                                               # country names in Hausa: the real-text curriculum (Django has no Hausa catalog)
   gettext                                                 # msgfmt for the interface catalogs
   redis-server                                            # Celery broker
   chromium                                                # browser tests (Playwright drives Debian's chromium)

@@ -8,8 +8,8 @@ from curriculum.publishing import curriculum_publish
 
 from .factories import BlockFactory, CurriculumFactory, ModuleFactory, PartnerFactory, UserFactory
 
-# Real processes (Redis, a Celery worker) and waiting on them live apart from the personas and content.
-pytest_plugins = ["tests.processes"]
+# Real processes (Redis, Celery workers, the S3 server) and waiting on them live apart from the personas and content.
+pytest_plugins = ["tests.s3", "tests.processes"]
 
 
 @pytest.fixture(autouse=True)

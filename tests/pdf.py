@@ -1,6 +1,7 @@
 """Reading real PDFs back with poppler's tools."""
 
 import subprocess
+from pathlib import Path
 
 
 def pdf_text(path, first=None, last=None, crop=None):
@@ -26,3 +27,12 @@ def pdf_info(path):
     return {
         key.strip(): value.strip() for key, value in (line.split(":", 1) for line in out.splitlines() if ":" in line)
     }
+
+
+def stored_pdf(name, directory):
+    """A stored file copied to a local path for poppler's tools, read through the storage (the disk or the bucket)."""
+    from exports import storage
+
+    path = Path(directory) / name.rsplit("/", 1)[-1]
+    path.write_bytes(storage.read(name))
+    return path

@@ -13,6 +13,8 @@ import pytest
 import redis as redis_lib
 from django.conf import settings
 
+from .s3 import storage_environ
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -58,24 +60,30 @@ class WorkerProcess:
                 self.process.wait()
 
 
-def _process_env(broker_url, **extra):
-    """The environment of a process the tests start: the test database, media, Redis (and what the test adds)."""
+def _process_env(broker_url, *, media_root=None, **extra):
+    """The environment of a process the tests start: this test's database, media, broker and storage (and extra)."""
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "DATABASE_URL": _worker_database_url(),
-        "TEST_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "TEST_MEDIA_ROOT": str(media_root or settings.MEDIA_ROOT),
         "TEST_REDIS_URL": broker_url,
+        **storage_environ(),
         **extra,
     }
 
 
-def start_worker(broker_url, log_path):
-    env = _process_env(broker_url)
+def start_worker(broker_url, log_path, *, media_root=None, environ=None, name="test"):
+    """A worker on this test's database, broker and storage (the disk, or the bucket of tests/s3.py).
+
+    `media_root` and `environ` (TMPDIR...) make it another host: nothing shared but the broker,
+    the database and the bucket.
+    """
+    env = _process_env(broker_url, media_root=media_root, **(environ or {}))
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", "pdf,default", "--concurrency", "1",
-             "--pool", "prefork", "--loglevel", "INFO", "--without-gossip", "--without-mingle", "-n", f"test-{os.getpid()}@%h"],
+             "--pool", "prefork", "--loglevel", "INFO", "--without-gossip", "--without-mingle", "-n", f"{name}-{os.getpid()}@%h"],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
     worker = WorkerProcess(process, log_path)
@@ -103,8 +111,10 @@ def pdf_worker_on(transactional_db, tmp_path):
     """Start a real worker on another broker, later in a test."""
     workers = []
 
-    def start(broker_url):
-        workers.append(start_worker(broker_url, tmp_path / f"worker-{len(workers)}.log"))
+    def start(broker_url, **options):
+        workers.append(
+            start_worker(broker_url, tmp_path / f"worker-{len(workers)}.log", name=f"test{len(workers)}", **options)
+        )
         return workers[-1]
 
     yield start

@@ -3,7 +3,17 @@
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DEVELOPMENT_TOOLS = {"pytest", "pytest-django", "factory-boy", "playwright", "ruff", "djlint", "locust", "pre-commit"}
+DEVELOPMENT_TOOLS = {
+    "pytest",
+    "pytest-django",
+    "factory-boy",
+    "playwright",
+    "ruff",
+    "djlint",
+    "locust",
+    "pre-commit",
+    "moto",
+}
 
 
 def pinned(path):

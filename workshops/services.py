@@ -3,9 +3,10 @@
 import hashlib
 
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.text import slugify
+
+from exports import storage
 
 from .models import Person, Resource, Tag, Workshop
 from .uploads import upload_check
@@ -59,8 +60,8 @@ def resource_create(*, user, data, upload=None, tag_names=()):
         for chunk in upload.chunks():
             digest.update(chunk)
         stem = slugify(upload.name.rsplit(".", 1)[0])[:80] or "document"
-        upload.seek(0)
-        resource.file = default_storage.save(f"resources/{digest.hexdigest()[:16]}/{stem}.{extension}", upload)
+        # Written whole through exports/storage.py (the disk or the bucket); the same document twice is one file.
+        resource.file = storage.store_upload(f"resources/{digest.hexdigest()[:16]}/{stem}.{extension}", upload)
         resource.file_type = mime
         resource.file_size = upload.size
     resource.full_clean()

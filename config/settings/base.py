@@ -151,10 +151,64 @@ STATIC_ROOT = BASE_DIR / "var" / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
+
+
+def s3_storage(environ):
+    """The default storage on an S3 bucket (AWS, MinIO, moto...), from S3_* variables of `environ`.
+
+    S3_BUCKET (required), S3_ENDPOINT_URL (empty: AWS), S3_ACCESS_KEY_ID and
+    S3_SECRET_ACCESS_KEY (empty: boto3's own chain, e.g. an instance role), S3_REGION,
+    S3_ADDRESSING_STYLE ("path" for MinIO and moto, "virtual" or "auto" for AWS).
+    """
+    from botocore.config import Config
+
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": environ["S3_BUCKET"],
+            "endpoint_url": environ.get("S3_ENDPOINT_URL") or None,
+            "access_key": environ.get("S3_ACCESS_KEY_ID") or None,
+            "secret_key": environ.get("S3_SECRET_ACCESS_KEY") or None,
+            "region_name": environ.get("S3_REGION") or "us-east-1",
+            # Objects stay private: every download is checked by Django, then streamed or presigned.
+            "default_acl": None,
+            "querystring_auth": True,
+            # Like the disk: a second upload named like the first gets a name of its own.
+            "file_overwrite": False,
+            "client_config": Config(
+                signature_version="s3v4",
+                s3={"addressing_style": environ.get("S3_ADDRESSING_STYLE") or "auto"},
+                # An unreachable bucket fails a request in seconds (a 503, a failed job), not minutes.
+                connect_timeout=int(environ.get("S3_CONNECT_TIMEOUT", "3")),
+                read_timeout=int(environ.get("S3_READ_TIMEOUT", "30")),
+                retries={"max_attempts": 2, "mode": "standard"},
+            ),
+        },
+    }
+
+
+# Where everything the platform writes lives: PDFs, module parts, offline packages, library
+# documents, partner logos (exports/storage.py is the only module that writes them).
+#   "filesystem" (default, zero setup for `make run`): MEDIA_ROOT on this host; one host only.
+#   "s3": an S3 bucket or S3-compatible server, shared by web and workers on every host.
+STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "filesystem")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": s3_storage(os.environ)
+    if STORAGE_BACKEND == "s3"
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Who sends a stored file's bytes once Django has checked access (exports/serving.py):
+#   "stream": Django, from the disk or by ranged GETs on the bucket (no object is downloaded
+#     whole); for a private bucket without a CDN, and the development default.
+#   "redirect": a 302 to a presigned URL valid STORED_FILES_URL_SECONDS (S3 only); the bucket
+#     or a CDN in front of it sends the bytes and answers Range itself. Django still answers
+#     If-None-Match/If-Modified-Since with 304. Production default on S3.
+#   "x-accel": nginx sends the file from this host's disk (X-Accel-Redirect to
+#     EXPORTS_X_ACCEL_PREFIX); filesystem only. Production default on the filesystem.
+STORED_FILES_SERVING = os.environ.get("STORED_FILES_SERVING", "stream")
+STORED_FILES_URL_SECONDS = int(os.environ.get("STORED_FILES_URL_SECONDS", "60"))
+EXPORTS_X_ACCEL_PREFIX = os.environ.get("EXPORTS_X_ACCEL_PREFIX", "/protected-media/")
 
 # --- Celery ----------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")

@@ -20,8 +20,11 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-# nginx serves finished PDFs after the app has checked access.
-EXPORTS_X_ACCEL_PREFIX = os.environ.get("EXPORTS_X_ACCEL_PREFIX", "/protected-media/")
+# nginx sends files from this host's disk, the bucket sends them from S3, after the app has checked access.
+STORED_FILES_SERVING = os.environ.get(
+    "STORED_FILES_SERVING",
+    "redirect" if STORAGE_BACKEND == "s3" else "x-accel",  # noqa: F405
+)
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

@@ -1,4 +1,4 @@
-"""A small fixed document per script, built without the database: the visual references, the glyph checks and the word-recall bench use it."""
+"""A small fixed document per language (one per script at least), built without the database: the visual references, the glyph checks and the word-recall bench use it."""
 
 from datetime import UTC, datetime
 
@@ -16,6 +16,21 @@ SAMPLES = {
         "title": "Listening with purpose",
         "body": "Leadership is a practice: listen first, then speak. Session 3 takes 45 minutes (with a break).",
         "items": ["Speak clearly", "Listen fully", "Agree on one next step"],
+    },
+    "fr": {
+        "title": "Écouter avec intention",
+        "body": "Le leadership est une pratique : écoutez d'abord, parlez ensuite. La séance 3 dure 45 minutes (avec une pause).",
+        "items": ["Parlez clairement", "Écoutez pleinement", "Mettez-vous d'accord sur la prochaine étape"],
+    },
+    "es": {
+        "title": "Escuchar con propósito",
+        "body": "El liderazgo es una práctica: primero escuche, después hable. La sesión 3 dura 45 minutos (con un descanso).",
+        "items": ["Hable con claridad", "Escuche plenamente", "Acuerden el siguiente paso"],
+    },
+    "pt": {
+        "title": "Ouvir com propósito",
+        "body": "A liderança é uma prática: primeiro ouça, depois fale. A sessão 3 dura 45 minutos (com um intervalo).",
+        "items": ["Fale com clareza", "Ouça com atenção", "Combinem o próximo passo"],
     },
     "ar": {
         "title": "الإصغاء الهادف",
@@ -47,6 +62,11 @@ SAMPLES = {
         "body": "Лидерлик — бул практика: адегенде угуңуз, анан сүйлөңүз. Үчүнчү сабак 45 мүнөткө созулат (тыныгуу менен).",
         "items": ["Ачык сүйлөңүз", "Толук угуңуз", "Кийинки кадам боюнча макулдашыңыз"],
     },
+    "uz": {
+        "title": "Maqsadli tinglash",
+        "body": "Yetakchilik — bu amaliyot: avval tinglang, keyin gapiring. Uchinchi mashg‘ulot 45 daqiqa davom etadi (tanaffus bilan).",
+        "items": ["Aniq gapiring", "To‘liq tinglang", "Keyingi qadam bo‘yicha kelishib oling"],
+    },
     "hi": {
         "title": "उद्देश्य के साथ सुनना",
         "body": "नेतृत्व एक अभ्यास है: पहले सुनिए, फिर बोलिए। तीसरा सत्र पैंतालीस मिनट का है (एक विराम के साथ)। संख्या और क्षमता बढ़ती है।",
@@ -56,6 +76,11 @@ SAMPLES = {
         "title": "উদ্দেশ্য নিয়ে শোনা",
         "body": "নেতৃত্ব একটি অনুশীলন: আগে শুনুন, তারপর বলুন। তৃতীয় অধিবেশন পঁয়তাল্লিশ মিনিটের (একটি বিরতিসহ)। সংখ্যা ও ক্ষমতা বাড়ে।",
         "items": ["স্পষ্ট করে বলুন", "পুরোপুরি শুনুন", "পরের পদক্ষেপে একমত হোন"],
+    },
+    "sw": {
+        "title": "Kusikiliza kwa makusudi",
+        "body": "Uongozi ni mazoezi: sikiliza kwanza, kisha zungumza. Kipindi cha 3 kinachukua dakika 45 (pamoja na mapumziko).",
+        "items": ["Ongea kwa uwazi", "Sikiliza kikamilifu", "Kubalianeni hatua inayofuata"],
     },
     "ha": {
         "title": "Sauraro da manufa",

@@ -17,7 +17,7 @@ def _render_all():
         export_services.export_job_render(job_id=job.pk)
 
 
-def test_the_offline_package_is_prepared_then_holds_every_file_with_checksums(client, handbook):
+def test_the_offline_package_is_prepared_then_holds_every_file_with_checksums(client, handbook, storage_backend):
     url = reverse("downloads:offline", args=[handbook.slug, "core", "ar"])
     waiting = client.get(url)
     assert waiting.status_code == 202
@@ -42,6 +42,12 @@ def test_the_offline_package_is_prepared_then_holds_every_file_with_checksums(cl
     assert '<html lang="ar" dir="rtl">' in index and 'href="modules/02-session-1.pdf"' in index
     again = client.get(url, HTTP_IF_NONE_MATCH=response["ETag"])
     assert again.status_code == 304
+    if storage_backend:
+        # Every document and the package are objects in the bucket, none left under a temporary key.
+        keys = storage_backend.object_keys()
+        assert [key for key in keys if key.startswith("exports/offline/")] and not storage_backend.object_keys(
+            ".partial"
+        )
 
 
 def test_a_draft_edition_has_no_offline_package(client, handbook, partner):

@@ -17,6 +17,8 @@ from tests.factories import BlockFactory, CurriculumFactory, ModuleFactory
 from tests.pdf import pdf_info
 from tests.processes import wait_for
 
+from .conftest import handout_changed
+
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 
@@ -162,7 +164,6 @@ def small_disk(tmp_path, settings):
 
 
 def test_a_full_disk_fails_the_job_cleanly_and_the_previous_file_stays_served(client, handbook, small_disk):
-    from django.db import transaction
 
     url = reverse("downloads:manual", args=[handbook.slug, "core", "en"])
     first = services.export_request(curriculum=handbook, language="en", enqueue=False)
@@ -174,12 +175,7 @@ def test_a_full_disk_fails_the_job_cleanly_and_the_previous_file_stays_served(cl
     # The disk fills up (other files, logs...), then a change is published.
     free = os.statvfs(small_disk).f_bavail * os.statvfs(small_disk).f_frsize
     (small_disk / "filler").write_bytes(b"\0" * max(free - 4096, 0))
-    block = handbook.modules.get(slug="session-1").blocks.get(key="handout")
-    block.body_en = "- Speak clearly\n- Listen fully\n- Ask one question"
-    block.save()
-    with transaction.atomic():
-        module_publish(module=block.module)
-    second = services.export_request(curriculum=handbook, language="en", enqueue=False)
+    second = handout_changed(handbook)
     with pytest.raises(OSError):
         services.export_job_render(job_id=second.pk)
     second.refresh_from_db()
@@ -187,12 +183,7 @@ def test_a_full_disk_fails_the_job_cleanly_and_the_previous_file_stays_served(cl
     assert "disk is full" in second.error
     assert not default_storage.exists(second.storage_name())
     # No half-written file anywhere: not of the manual, not of the module part that was being stored.
-    assert not [
-        name
-        for _dir, _subdirs, names in os.walk(small_disk / "exports")
-        for name in names
-        if name.startswith(".partial")
-    ]
+    assert not [name for _dir, _subdirs, names in os.walk(small_disk) for name in names if name.startswith(".partial")]
     # Asking again retries a bounded number of times (each one fails cleanly)...
     for _attempt in range(services.MAX_ATTEMPTS - 1):
         assert client.get(url).status_code == 302

@@ -14,49 +14,32 @@ from curriculum.publishing import edition_publish, module_publish
 from curriculum.resolution import edition_resolve
 from exports import rendering, services
 from exports.models import ExportJob, RenderedPart
-from tests.factories import BlockFactory, CurriculumFactory, ModuleFactory
-from tests.pdf import pdf_info, pdf_text
+from tests.pdf import pdf_info, pdf_text, stored_pdf
 from tests.processes import wait_for
 
 from .test_print_profiles import qpdf_check
 
-pytestmark = pytest.mark.django_db
+# Each test runs on the disk and on the S3 server: the parts are read back through the storage to be joined.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("storage_backend")]
 # The A4 page between its running header and its footer (points, from the top).
 BODY = (0, 62, 595, 718)
 FOOTER = (0, 790, 595, 52)
 
 
-@pytest.fixture
-def six_modules():
-    """A manual of six modules in English and Arabic, long enough for some modules to take two pages."""
-    curriculum = CurriculumFactory(slug="six", title_en="Six Sessions", title_ar="ست جلسات", is_published=True)
-    for number in range(6):
-        module = ModuleFactory(
-            curriculum=curriculum,
-            slug=f"session-{number}",
-            position=number,
-            title_en=f"Session {number}: Speaking up",
-            title_ar=f"الجلسة {number}: رفع الصوت",
-        )
-        for key in range(2 + number % 3):
-            BlockFactory(
-                module=module,
-                key=f"b{key}",
-                position=key,
-                title_en=f"Step {key}",
-                body_en=f"Module {number} step {key}. " + "Women lead when they speak and listen together. " * 30,
-                body_ar=f"الوحدة {number} الخطوة {key}. " + "تقود النساء حين يتكلمن ويصغين معاً. " * 30,
-            )
-        module_publish(module=module)
-    return curriculum
-
-
-def _render(curriculum, language="en", partner=None):
+def _render(curriculum, directory, language="en", partner=None):
     job = services.export_request(curriculum=curriculum, language=language, partner=partner, enqueue=False)
     services.export_job_render(job_id=job.pk)
     job.refresh_from_db()
     assert job.status == ExportJob.Status.DONE, job.error
-    return job, default_storage.path(job.file.name)
+    return job, stored_pdf(job.file.name, directory)
+
+
+def _whole_pages(curriculum, language, directory):
+    """The manual laid out whole, in one go, page by page: what the joined parts must read like."""
+    whole = directory / f"whole-{language}.pdf"
+    edition = edition_resolve(curriculum=curriculum, language=language)
+    whole.write_bytes(rendering.html_to_pdf(rendering.edition_html(edition), title=edition.title).pdf)
+    return _pages(whole, BODY), edition
 
 
 def _pages(path, crop):
@@ -66,13 +49,11 @@ def _pages(path, crop):
 
 @pytest.mark.parametrize("language", ["en", "ar"])
 def test_a_manual_in_parts_prints_page_for_page_like_the_manual_laid_out_whole(six_modules, language, tmp_path):
-    job, path = _render(six_modules, language)
+    job, path = _render(six_modules, tmp_path, language)
     assert job.report["parts"] == 6 and job.report["parts_rendered"] == 6
-    whole = tmp_path / "whole.pdf"
-    edition = edition_resolve(curriculum=six_modules, language=language)
-    whole.write_bytes(rendering.html_to_pdf(rendering.edition_html(edition), title=edition.title).pdf)
+    whole_pages, edition = _whole_pages(six_modules, language, tmp_path)
 
-    parts_pages, whole_pages = _pages(path, BODY), _pages(whole, BODY)
+    parts_pages = _pages(path, BODY)
     assert len(parts_pages) == len(whole_pages) > 8  # some of the six modules run over a page
     # Same words on the same pages; the contents' page numbers included.
     assert parts_pages == whole_pages
@@ -81,8 +62,8 @@ def test_a_manual_in_parts_prints_page_for_page_like_the_manual_laid_out_whole(s
     assert info["Tagged"] == "yes" and info["Title"] == edition.title
 
 
-def test_the_contents_the_footers_and_the_bookmarks_agree_on_every_page(six_modules):
-    job, path = _render(six_modules)
+def test_the_contents_the_footers_and_the_bookmarks_agree_on_every_page(six_modules, tmp_path):
+    job, path = _render(six_modules, tmp_path)
     starts = job.report["module_starts"]
     pages = _pages(path, BODY)
     for number in range(6):
@@ -121,8 +102,8 @@ def test_the_contents_the_footers_and_the_bookmarks_agree_on_every_page(six_modu
     assert headers[starts["session-3"] - 1][:3] == ["Session", "3:", "Speaking"]
 
 
-def test_the_joined_structure_tree_covers_every_page_once(six_modules):
-    _job, path = _render(six_modules, "ar")
+def test_the_joined_structure_tree_covers_every_page_once(six_modules, tmp_path):
+    _job, path = _render(six_modules, tmp_path, "ar")
     reader = PdfReader(path)
     root = reader.trailer["/Root"]
     tree = root["/StructTreeRoot"]
@@ -139,14 +120,14 @@ def test_the_joined_structure_tree_covers_every_page_once(six_modules):
     assert root["/Lang"] == "ar" and root["/MarkInfo"]["/Marked"]
 
 
-def test_an_edit_lays_out_only_its_module_again_and_partners_share_unchanged_modules(six_modules, partner):
-    first, _path = _render(six_modules)
+def test_an_edit_lays_out_only_its_module_again_and_partners_share_unchanged_modules(six_modules, partner, tmp_path):
+    first, _path = _render(six_modules, tmp_path)
     block = six_modules.modules.get(slug="session-4").blocks.get(key="b0")
     block.body_en = "A new opening: the circle speaks first."
     block.save()
     with transaction.atomic():
         module_publish(module=block.module)
-    second, path = _render(six_modules)
+    second, path = _render(six_modules, tmp_path)
     assert second.pk != first.pk
     assert (second.report["parts_rendered"], second.report["parts_reused"]) == (1, 5)
     assert "the circle speaks first" in pdf_text(path)
@@ -156,14 +137,14 @@ def test_an_edit_lays_out_only_its_module_again_and_partners_share_unchanged_mod
     edition = edition_get_or_create(curriculum=six_modules, partner=partner)
     adaptation_override(edition=edition, module=module, block_key="b1", title={}, body={"en": "Our own step."})
     edition_publish(edition=edition)
-    adapted, adapted_path = _render(six_modules, partner=partner)
+    adapted, adapted_path = _render(six_modules, tmp_path, partner=partner)
     assert (adapted.report["parts_rendered"], adapted.report["parts_reused"]) == (1, 5)
     assert "Our own step." in pdf_text(adapted_path) and "Tamkeen" in pdf_text(adapted_path, first=3, last=3)
     assert RenderedPart.objects.count() == 8
 
 
-def test_parts_no_render_used_for_a_month_are_deleted_with_their_files(six_modules):
-    _render(six_modules)
+def test_parts_no_render_used_for_a_month_are_deleted_with_their_files(six_modules, tmp_path):
+    _render(six_modules, tmp_path)
     old = RenderedPart.objects.order_by("pk").first()
     RenderedPart.objects.filter(pk=old.pk).update(used_at=timezone.now() - timedelta(days=31))
     assert services.export_jobs_recover()["parts_pruned"] == 1
@@ -171,9 +152,9 @@ def test_parts_no_render_used_for_a_month_are_deleted_with_their_files(six_modul
     assert RenderedPart.objects.count() == 5
 
 
-def test_a_short_manual_or_one_module_is_laid_out_whole(six_modules, settings):
+def test_a_short_manual_or_one_module_is_laid_out_whole(six_modules, settings, tmp_path):
     settings.PDF_PARTS_MIN_MODULES = 7
-    job, _path = _render(six_modules)
+    job, _path = _render(six_modules, tmp_path)
     assert "parts" not in job.report and not RenderedPart.objects.exists()
     module_job = services.export_request(
         curriculum=six_modules, language="en", kind=ExportJob.Kind.MODULE, params={"module": "session-2"}, enqueue=False
@@ -183,10 +164,10 @@ def test_a_short_manual_or_one_module_is_laid_out_whole(six_modules, settings):
 
 @pytest.mark.integration
 @pytest.mark.django_db(transaction=True)
-def test_workers_lay_out_the_parts_and_the_last_one_joins_them(six_modules, pdf_worker):
+def test_workers_lay_out_the_parts_and_the_last_one_joins_them(six_modules, pdf_worker, tmp_path):
     job = services.export_request(curriculum=six_modules, language="ar")
     job = wait_for(lambda: ExportJob.objects.filter(pk=job.pk, status__in=["done", "failed"]).first(), timeout=120)
     assert job.status == ExportJob.Status.DONE, job.error or pdf_worker.log()[-3000:]
     assert job.report["parts_rendered"] == 6
     assert pdf_worker.log().count("Task exports.tasks.render_export_part[") >= 6
-    assert int(pdf_info(default_storage.path(job.file.name))["Pages"]) == job.page_count
+    assert int(pdf_info(stored_pdf(job.file.name, tmp_path))["Pages"]) == job.page_count

@@ -68,6 +68,7 @@ RULES = {
     "downloads:edition": (EVERYONE, None),
     "downloads:manual": (EVERYONE, None),
     "downloads:offline": (EVERYONE, None),
+    "partner-logo": (EVERYONE, None),
     "downloads:whats-new": (EVERYONE, None),
     "downloads:subscribe": (None, EVERYONE),
     "downloads:confirm": (EVERYONE, None),
@@ -168,6 +169,7 @@ def world(handbook, partner, affiliate, other_partner, settings, tmp_path, staff
         file_type="application/pdf", file_size=15,
     )  # fmt: skip
     subscription = Subscription.objects.create(email="t@example.org", curriculum=handbook, language="en")
+    partner.logo.save("logo.png", ContentFile(b"\x89PNG\r\n\x1a\n logo"))
     kwargs = {
         "curriculum:detail": {"slug": handbook.slug},
         "curriculum:module": {"slug": handbook.slug, "module_slug": "session-1"},
@@ -179,6 +181,7 @@ def world(handbook, partner, affiliate, other_partner, settings, tmp_path, staff
         "downloads:edition": {"curriculum_slug": handbook.slug, "edition_slug": partner.slug, "language": "en"},
         "downloads:manual": {"curriculum_slug": handbook.slug, "edition_slug": "core", "language": "en"},
         "downloads:offline": {"curriculum_slug": handbook.slug, "edition_slug": "core", "language": "en"},
+        "partner-logo": {"filename": partner.logo.name.rsplit("/", 1)[-1]},
         "downloads:whats-new": {"curriculum_slug": handbook.slug, "edition_slug": "core", "language": "en"},
         "downloads:subscribe": {"curriculum_slug": handbook.slug, "edition_slug": "core", "language": "en"},
         "downloads:confirm": {"token": subscription.token},

@@ -30,7 +30,7 @@ def _post(client, upload=None, **fields):
     return client.post(reverse("workshops:resource-add"), data)
 
 
-def test_a_partner_editor_uploads_a_pdf_through_the_storage(client, partner, partner_editor):
+def test_a_partner_editor_uploads_a_pdf_through_the_storage(client, partner, partner_editor, storage_backend):
     client.force_login(partner_editor)
     response = _post(client, SimpleUploadedFile("Report 2024.pdf", PDF), partner=partner.pk, tag_names="reports, 2024")
     assert response.status_code == 302, response.context["form"].errors
@@ -38,12 +38,16 @@ def test_a_partner_editor_uploads_a_pdf_through_the_storage(client, partner, par
     assert resource.file_type == "application/pdf" and resource.file_size == len(PDF)
     assert resource.file.name.startswith("resources/") and resource.file.name.endswith("/report-2024.pdf")
     assert default_storage.open(resource.file.name).read() == PDF
+    if storage_backend:
+        assert storage_backend.object_keys() == [resource.file.name]  # no temporary object left behind
     assert sorted(tag.slug for tag in resource.tags.all()) == ["2024", "reports"]
     download = client.get(reverse("workshops:resource-download", args=[resource.pk]))
     assert download["Content-Type"] == "application/pdf" and b"".join(download.streaming_content) == PDF
 
 
-def test_a_library_download_is_served_like_every_stored_file_resumable_and_revalidated(client, secretariat):
+def test_a_library_download_is_served_like_every_stored_file_resumable_and_revalidated(
+    client, secretariat, storage_backend
+):
     client.force_login(secretariat)
     _post(client, SimpleUploadedFile("Report 2024.pdf", PDF))
     client.logout()
@@ -64,6 +68,14 @@ def test_a_library_download_is_served_like_every_stored_file_resumable_and_reval
 def test_a_library_entry_that_is_only_a_link_has_no_download(client, secretariat):
     resource = Resource.objects.create(title_en="A film", language="en", url="https://example.org/film")
     assert client.get(reverse("workshops:resource-download", args=[resource.pk])).status_code == 404
+
+
+def test_the_same_document_uploaded_twice_is_stored_once(client, secretariat, storage_backend):
+    client.force_login(secretariat)
+    _post(client, SimpleUploadedFile("Report 2024.pdf", PDF))
+    _post(client, SimpleUploadedFile("Report 2024.pdf", PDF), title_en="The same report again")
+    first, second = Resource.objects.order_by("pk")
+    assert first.file.name == second.file.name and default_storage.open(second.file.name).read() == PDF
 
 
 def test_office_documents_are_recognised_inside_their_zip(client, secretariat):
