@@ -15,6 +15,9 @@ from pathlib import Path
 import weasyprint
 from django.conf import settings
 from django.template.loader import get_template
+from django.utils.translation import to_locale
+
+from translations.catalogs import catalog_digest, published_directory
 
 from . import documents, rendering, weasyprint_actualtext
 from .glyphs import FONT_STACKS
@@ -99,12 +102,18 @@ def kind_fingerprint(kind):
 
 
 def catalog_fingerprint(language):
-    """Hash of the compiled interface catalogs of a language: a published label changes the PDF."""
+    """Hash of a language's interface catalogs: the published one and the ones in the image; a new label changes the PDF.
+
+    The published catalog counts by its digest in the database, not by the .mo this host
+    loaded from it, so every host computes the same fingerprint at once.
+    """
     digest = hashlib.sha256(language.encode())
+    loaded = str(published_directory(create=False))
     for directory in settings.LOCALE_PATHS:
-        path = Path(directory) / language / "LC_MESSAGES" / "django.mo"
-        if path.is_file():
+        path = Path(directory) / to_locale(language) / "LC_MESSAGES" / "django.mo"
+        if str(directory) != loaded and path.is_file():
             digest.update(path.read_bytes())
+    digest.update(catalog_digest(language).encode())
     return digest.hexdigest()
 
 

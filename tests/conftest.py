@@ -102,6 +102,16 @@ def translator_fa(db):
 
 
 @pytest.fixture
+def second_translator_fa(db):
+    return _translator("translator-fa-2", "fa")
+
+
+@pytest.fixture
+def translator_fr(db):
+    return _translator("translator-fr", "fr")
+
+
+@pytest.fixture
 def handbook(db):
     """A small curriculum in English, Arabic, Persian and Russian, with one untranslated block."""
     curriculum = CurriculumFactory(

@@ -1,5 +1,6 @@
 """Fixtures that start real processes (Redis, a Celery worker) and wait on them; a pytest plugin loaded by tests/conftest.py."""
 
+import json
 import os
 import shutil
 import signal
@@ -59,21 +60,26 @@ class WorkerProcess:
                 self.process.wait()
 
 
-def start_worker(broker_url, log_path, *, media_root=None, environ=None, name="test"):
-    """A worker on this test's database, broker and storage (the disk, or the bucket of tests/s3.py).
-
-    `media_root` and `environ` (TMPDIR...) make it another host: nothing shared but the broker,
-    the database and the bucket.
-    """
-    env = {
+def _process_env(broker_url, *, media_root=None, **extra):
+    """The environment of a process the tests start: this test's database, media, broker and storage (and extra)."""
+    return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "DATABASE_URL": _worker_database_url(),
         "TEST_MEDIA_ROOT": str(media_root or settings.MEDIA_ROOT),
         "TEST_REDIS_URL": broker_url,
         **storage_environ(),
-        **(environ or {}),
+        **extra,
     }
+
+
+def start_worker(broker_url, log_path, *, media_root=None, environ=None, name="test"):
+    """A worker on this test's database, broker and storage (the disk, or the bucket of tests/s3.py).
+
+    `media_root` and `environ` (TMPDIR...) make it another host: nothing shared but the broker,
+    the database and the bucket.
+    """
+    env = _process_env(broker_url, media_root=media_root, **(environ or {}))
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", "pdf,default", "--concurrency", "1",
@@ -134,9 +140,38 @@ def locale_copy(settings, tmp_path, redis_broker, monkeypatch):
 
     monkeypatch.setattr(poutil, "find_pos", copy_only)
     monkeypatch.setattr(views, "find_pos", copy_only)
-    catalogs.catalogs_reload()
+    catalogs.catalogs_forget()  # catalogs an earlier test published are not this one's
     yield target
-    catalogs.catalogs_reload()
+    catalogs.catalogs_forget()
+
+
+def locale_host(target, *, empty=False):
+    """The catalogs of another host: its own copy of locale/ as its image has it (or none at all)."""
+    if empty:
+        target.mkdir(parents=True)
+    else:
+        shutil.copytree(ROOT / "locale", target, ignore=shutil.ignore_patterns("*.lock", "README.md"))
+    return target
+
+
+def host_start(locale_dir, *args):
+    """Start `tests.catalog_host` (a web host of its own, on this locale directory) with these arguments."""
+    env = _process_env(settings.CELERY_BROKER_URL, TEST_LOCALE_DIR=str(locale_dir), ALLOWED_HOSTS="testserver")
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.catalog_host", *args], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+
+
+def host_result(process, timeout=120):
+    """What a host started by host_start printed: its response's status and body."""
+    stdout, stderr = process.communicate(timeout=timeout)
+    assert process.returncode == 0, stderr[-3000:]
+    return json.loads(stdout.strip().splitlines()[-1])
+
+
+def host_run(locale_dir, *args):
+    return host_result(host_start(locale_dir, *args))
 
 
 def wait_for(predicate, timeout=90, interval=0.25):

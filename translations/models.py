@@ -81,3 +81,40 @@ class TranslatorGrant(models.Model):
 
     def __str__(self):
         return f"{self.user} → {self.language}" + (f" ({self.partner})" if self.partner_id else "")
+
+
+class PublishedCatalog(models.Model):
+    """The interface catalog of one language as a translator last published it: what every host loads.
+
+    Hosts share no disk, so the database carries the catalog: the validated .po
+    text (what rosetta edits next, on whichever host) and its compiled .mo (what
+    every web process and worker loads). The row is also the catalog's lock: a
+    save holds it `select_for_update` (SQLite: the write lock) from reading the
+    catalog to publishing it. Version 0 is a row made only to be locked, never published.
+    """
+
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    domain = models.CharField(_("domain"), max_length=40, default="django")
+    po = models.TextField(_("catalog"), blank=True)
+    mo = models.BinaryField(_("compiled catalog"), blank=True, default=b"")
+    digest = models.CharField(_("digest"), max_length=64, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=0)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["language", "domain"], name="published_catalog_unique")]
+        # Every process reads (language, domain, version) before it serves: the index answers it without the rows.
+        indexes = [models.Index(fields=["language", "domain", "version"], name="published_catalog_version")]
+        verbose_name = _("published catalog")
+        verbose_name_plural = _("published catalogs")
+
+    def __str__(self):
+        return f"{self.language}/{self.domain} v{self.version}"

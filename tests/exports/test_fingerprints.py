@@ -74,3 +74,19 @@ def test_a_kind_that_does_not_say_what_it_reads_is_fingerprinted_on_every_print_
     unknown = fingerprints.kind_fingerprint("certificate")
     edit(templates / "exports" / "pdf" / "review.html")
     assert fingerprints.kind_fingerprint("certificate") != unknown
+
+
+@pytest.mark.django_db
+def test_a_published_catalog_changes_the_fingerprint_the_same_on_every_host(locale_copy, tmp_path):
+    from tests.rosetta import published_elsewhere
+    from translations import catalogs
+
+    before = fingerprints.catalog_fingerprint("fr")
+    published_elsewhere(tmp_path, "fr", {"Table of contents": "Sommaire"})
+    # A host that has not loaded the new catalog yet already prints under the new fingerprint...
+    published = fingerprints.catalog_fingerprint("fr")
+    assert published != before
+    # ...and one that has loaded it (into its own directory) computes the same one.
+    assert catalogs.catalogs_refresh() is True
+    assert fingerprints.catalog_fingerprint("fr") == published
+    assert fingerprints.catalog_fingerprint("ar") != published
