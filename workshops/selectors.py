@@ -3,11 +3,13 @@
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Avg, Count, F, Q, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 from django.urls import reverse
 
 from curriculum.models import Curriculum, Module, ModuleVersion, Partner
+from curriculum.roles import private_editions_hidden_from
 
 from .models import Person, Resource, Workshop
 
@@ -263,6 +265,17 @@ def _map_point(latitude, longitude):
     return {"x": round((float(longitude) + 180) * 2, 1), "y": round((90 - float(latitude)) * 2, 1)}
 
 
+def _partners_with_a_public_edition(curriculum):
+    """The partners whose published edition anyone may open: the map links only those."""
+    if curriculum is None:
+        return set()
+    hidden = private_editions_hidden_from(AnonymousUser(), curriculum)
+    published = Partner.objects.filter(editions__curriculum=curriculum, editions__versions__isnull=False)
+    return {
+        partner.pk for partner in published.distinct() if not hidden.intersection(partner.lineage_ids or [partner.pk])
+    }
+
+
 def partner_map_entries():
     """Partners then their affiliates, with what a pin's popup shows, in the page's language.
 
@@ -270,6 +283,7 @@ def partner_map_entries():
     stand on their own), others carry the point their visibility allows, never their own.
     """
     curriculum = Curriculum.objects.filter(is_published=True).order_by("slug").first()
+    linked = _partners_with_a_public_edition(curriculum)
     languages = dict(settings.LANGUAGES)
     partners = Partner.objects.select_related("parent").order_by("name")
     entries = []
@@ -292,8 +306,8 @@ def partner_map_entries():
                 "description": partner.description or "",
                 "affiliate_of": parent.name if parent else "",
                 "parent_slug": parent.slug if parent else "",
-                "url": reverse("curriculum:detail", kwargs={"slug": curriculum.slug}) + f"?partner={partner.slug}"
-                if curriculum
+                "url": reverse("curriculum:detail", kwargs={"slug": curriculum.slug}) + f"?edition={partner.slug}"
+                if partner.pk in linked
                 else "",
             }
         )

@@ -29,7 +29,29 @@ def test_anyone_sees_every_partner_and_affiliate_listed_and_plotted(client, loca
     # Amman at 35.93 E, 31.95 N on the two-units-a-degree outline.
     assert 'cx="431.9" cy="116.1"' in page
     assert "<script>alert(1)</script>" not in page
-    assert f"{handbook.get_absolute_url()}?partner=tamkeen" in page
+    # Only partners with a published edition anyone may open are linked (see below).
+    assert "?edition=" not in page and "?partner=" not in page
+
+
+def test_a_partner_with_a_published_edition_links_to_it_and_a_private_one_does_not(client, located, handbook):
+    from curriculum.adaptation import edition_get_or_create
+    from curriculum.publishing import edition_publish
+
+    partner, other_partner, _affiliate = located
+    edition_publish(edition=edition_get_or_create(curriculum=handbook, partner=partner))
+    private = edition_get_or_create(curriculum=handbook, partner=other_partner)
+    edition_publish(edition=private)
+    private.is_private = True
+    private.save()
+    page = client.get(reverse("workshops:partner-map")).content.decode()
+    data = json.loads(re.search(r'<script id="partner-data" type="application/json">(.*?)</script>', page, re.S)[1])
+    entries = {entry["slug"]: entry for entry in data}
+    link = f"{handbook.get_absolute_url()}?edition=tamkeen"
+    assert entries["tamkeen"]["url"] == link
+    # The affiliate has no edition of its own; the private edition is not announced.
+    assert entries["tamkeen-irbid"]["url"] == "" and entries["sauti"]["url"] == ""
+    opened = client.get(link)
+    assert opened.status_code == 200 and "Tamkeen" in opened.content.decode()
 
 
 def test_the_pins_data_carries_the_popup_in_the_page_language(client, located, handbook):
