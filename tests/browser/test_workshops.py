@@ -116,8 +116,12 @@ def test_reach_charts_are_mirrored_in_arabic(page, live_server, secretariat, rea
 
 
 def test_anyone_finds_partners_on_the_map_and_opens_a_popup(page, live_server, partner, affiliate, handbook):
+    from curriculum.adaptation import edition_get_or_create
+    from curriculum.publishing import edition_publish
+
     partner.latitude, partner.longitude, partner.description_en = 31.95, 35.93, "Learning circles in Amman."
     partner.save()
+    edition_publish(edition=edition_get_or_create(curriculum=handbook, partner=partner))
     affiliate.latitude, affiliate.longitude = 32.55, 35.85
     affiliate.save()
     requests, console = [], []
@@ -129,7 +133,7 @@ def test_anyone_finds_partners_on_the_map_and_opens_a_popup(page, live_server, p
     page.locator('.leaflet-marker-icon[title="Tamkeen Women\'s Forum"]').click()
     popup = page.locator(".leaflet-popup-content")
     assert "Learning circles in Amman." in popup.inner_text()
-    assert popup.get_by_role("link", name="Editions").get_attribute("href").endswith("?partner=tamkeen")
+    assert popup.get_by_role("link", name="Editions").get_attribute("href").endswith("?edition=tamkeen")
     assert all(url.startswith(live_server.url) for url in requests)  # no tile server is set: nothing external
     assert "Tamkeen Irbid" in page.locator("#partner-list").inner_text()
     assert not [text for text in console if "Content Security Policy" in text]
