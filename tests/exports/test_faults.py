@@ -24,12 +24,18 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def long_manual():
-    """A manual long enough (about 90 pages) to be killed in the middle of its layout."""
+    """A manual long enough (about 90 pages) to be killed in the middle of its layout.
+
+    Three long modules, not many short ones: every part then takes seconds, so a worker killed
+    half a second into the render is always inside a part. With parts of a fraction of a second
+    a pool process could be caught between two tasks, losing nothing, and the test would pass
+    or fail by chance.
+    """
     curriculum = CurriculumFactory(slug="long-manual", is_published=True)
     paragraph = "Leadership is practised, not only discussed. " * 40
-    for m in range(30):
+    for m in range(3):
         module = ModuleFactory(curriculum=curriculum, slug=f"m{m}", position=m)
-        for b in range(6):
+        for b in range(60):
             BlockFactory(module=module, key=f"b{b}", position=b, body_en=f"{paragraph}\n\n{paragraph}")
         module_publish(module=module)
     return curriculum
