@@ -33,7 +33,9 @@
   function popup(partner) {
     var box = document.createElement("div");
     box.className = "partner-popup";
+    // Names, places and descriptions are often in another script than the page: each keeps its own direction.
     var name = document.createElement("strong");
+    name.dir = "auto";
     name.textContent = partner.name;
     box.appendChild(name);
     var meta = document.createElement("p");
@@ -43,6 +45,7 @@
     box.appendChild(meta);
     if (partner.description) {
       var description = document.createElement("p");
+      description.dir = "auto";
       description.textContent = partner.description;
       box.appendChild(description);
     }

@@ -159,3 +159,14 @@ def test_the_partners_editor_and_the_secretariat_choose_the_visibility(
     assert partner.location_visibility == "city"
     client.force_login(partner_editor)
     assert client.post(url, {"location_visibility": "street"}).status_code == 200  # not a choice: the form says so
+
+
+def test_an_english_description_keeps_its_direction_on_an_arabic_page(client, located):
+    # Without it the full stop of "…market access." jumps to the start of the line on a right-to-left page.
+    _partner, other_partner, _affiliate = located
+    other_partner.description_en = "Radio circles in Dar es Salaam."
+    other_partner.save()
+    page = client.get("/ar/partners/").content.decode()
+    assert '<p dir="auto">Radio circles in Dar es Salaam.</p>' in page
+    assert '<h2 class="partner-name" dir="auto">Sauti' in page
+    assert "<bdi>" in page  # the place, in its own script, set apart from the sentence around it
