@@ -45,6 +45,7 @@ import weasyprint  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.files.storage import default_storage  # noqa: E402
 from django.db import transaction  # noqa: E402
+from plain import plain_pdf  # noqa: E402 (it reads the print settings)
 
 from curriculum.exchange import curriculum_export, curriculum_import  # noqa: E402
 from curriculum.models import Block, Curriculum  # noqa: E402
@@ -152,17 +153,12 @@ def long_manual(copies):
 
 
 def plain_weasyprint(curriculum, language):
-    """The same manual laid out whole by WeasyPrint, with the same print stylesheet: untagged and tagged."""
-    edition = edition_resolve(curriculum=curriculum, language=language)
-    html = rendering.edition_html(edition)
-    base_url = rendering.static_dirs()[0].resolve().as_uri() + "/"
-    stylesheet = str(rendering.static_file(rendering.PDF_STYLESHEET))
+    """The same manual laid out whole by plain WeasyPrint (bench/plain.py): untagged and tagged, timed."""
+    html = rendering.edition_html(edition_resolve(curriculum=curriculum, language=language))
     results = []
-    for options in ({}, {"pdf_variant": rendering.DEFAULT_PDF_VARIANT}):
+    for tagged in (False, True):
         started = time.perf_counter()
-        pdf = weasyprint.HTML(string=html, base_url=base_url).write_pdf(
-            stylesheets=[weasyprint.CSS(filename=stylesheet)], **options
-        )
+        pdf = plain_pdf(html, tagged=tagged)
         results.append((time.perf_counter() - started, pdf))
     return results
 

@@ -17,6 +17,7 @@ from figures import Column, Table, excess, figure, kb_per_page, peak_memory_mb, 
 WORK, CURRICULUM = demo_setup("cc-bench-")
 
 import weasyprint  # noqa: E402
+from plain import plain_pdf  # noqa: E402 (it reads the print settings)
 
 from curriculum.models import Block  # noqa: E402
 from curriculum.publishing import curriculum_publish  # noqa: E402
@@ -46,14 +47,11 @@ def main():
 
     curriculum = CURRICULUM
     print(f"WeasyPrint {weasyprint.__version__}, median of {args.repeat} runs, work dir {WORK}\n")
-    base_url = rendering.static_dirs()[0].resolve().as_uri() + "/"
     TABLE.header()
     for language in args.languages.split(","):
         edition = edition_resolve(curriculum=curriculum, language=language)
         html = rendering.edition_html(edition)
-        plain, _worst, pdf = timed(
-            lambda html=html: weasyprint.HTML(string=html, base_url=base_url).write_pdf(), args.repeat
-        )
+        plain, _worst, pdf = timed(lambda html=html: plain_pdf(html), args.repeat)
 
         def pipeline(language=language):
             # Cold: no finished job and no kept module part (parts are reused across renders otherwise).
@@ -91,9 +89,8 @@ def main():
 def goals(curriculum, language):
     """The issue's speed goals, for one language, with what the pipeline reaches today."""
     edition = edition_resolve(curriculum=curriculum, language=language)
-    base_url = rendering.static_dirs()[0].resolve().as_uri() + "/"
     html = rendering.edition_html(edition)
-    plain, _worst, _pdf = timed(lambda: weasyprint.HTML(string=html, base_url=base_url).write_pdf(), 1)
+    plain, _worst, _pdf = timed(lambda: plain_pdf(html), 1)
     ExportJob.objects.all().delete()
     RenderedPart.objects.all().delete()
     started = time.perf_counter()

@@ -7,7 +7,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 TESTS = ROOT / "tests"
 # What the scripts share; locust loads its file itself and only speaks HTTP to the server the load test starts.
-NOT_SCRIPTS = {"demo_setup.py", "figures.py", "locustfile.py"}
+NOT_SCRIPTS = {"demo_setup.py", "figures.py", "plain.py", "locustfile.py"}
 # The project's packages: a script that imports one of them (or Django) needs the demo set up.
 PROJECT = {"django", "accounts", "audit", "config", "curriculum", "downloads", "exports", "translations", "workshops"}
 # A script imports bench's modules by their own names: `python bench/x.py` puts bench/ on the path.
