@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from .forms import SuggestionDecisionForm, SuggestionForm
 from .models import CoreSuggestion
@@ -64,6 +64,7 @@ def suggestion_new(request, edition, module_slug, block_key):
     )
 
 
+@require_safe
 @secretariat_required
 def suggestion_list(request):
     return render(request, "workspace/suggestions.html", {"reviews": suggestions_open()})
@@ -89,6 +90,7 @@ def _review_page(request, suggestion, form=None, status=200):
     )
 
 
+@require_safe
 @secretariat_required
 def suggestion_detail(request, pk):
     return _review_page(request, _suggestion(pk))
