@@ -4,6 +4,7 @@ from django.core import mail
 from audit.models import AuditEvent
 from curriculum.adaptation import adaptation_hide, adaptation_override, edition_get_or_create, local_block_save
 from curriculum.models import Block, BlockAdaptation, CoreSuggestion, LocalBlock, ModuleVersion
+from curriculum.publishing import edition_publish
 from curriculum.suggestions import (
     SuggestionDecided,
     SuggestionError,
@@ -226,6 +227,14 @@ def test_accepting_a_local_block_adds_a_core_block_at_its_place_with_its_key(edi
     assert [(item.key, item.adaptation) for item in resolved] == [
         ("facilitator-note", "inherited"), (local.key, "inherited"), (later.key, "local"), ("handout", "inherited"),
     ]  # fmt: skip
+
+
+def test_an_edition_published_before_its_local_block_was_accepted_shows_it_once(edition, session, secretariat):
+    local = local_block_save(edition=edition, module=session, kind="text", title={}, body={"en": "Ours."})
+    edition_publish(edition=edition)
+    suggestion_accept(suggestion=suggest(edition, session, key=local.key), user=secretariat)
+    published = resolved_modules(edition)["session-1"].blocks
+    assert [(block.key, block.source) for block in published if block.key == local.key] == [(local.key, "core")]
 
 
 def test_a_local_block_whose_key_is_taken_in_the_core_gets_a_free_one(edition, session, secretariat, affiliate):
