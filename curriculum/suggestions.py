@@ -375,7 +375,11 @@ def suggestion_notify(*, suggestion_id):
                     "module_slug": suggestion.module.slug,
                 },
             )
-            values = {"block": suggestion.title or suggestion.block_key, "module": suggestion.module.slug, "link": link}
+            values = {
+                "block": suggestion.title or suggestion.block_key,
+                "module": suggestion.module.title,
+                "link": link,
+            }
             if suggestion.status == Status.ACCEPTED:
                 subject = _("Your suggestion is now the core text")
                 text = (
