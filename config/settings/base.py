@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "accounts",
     "workshops",
     "translations",
+    "glossary",
 ]
 
 MIDDLEWARE = [
