@@ -18,7 +18,14 @@ TRACKED = [
     "curriculum.EditionVersion",
 ]
 # Added by the apps that own them, when installed.
-OPTIONAL = ["workshops.Workshop", "workshops.Person", "translations.TranslationRecord", "workshops.Resource", "glossary.Term", "glossary.Rendering"]
+OPTIONAL = [
+    "workshops.Workshop",
+    "workshops.Person",
+    "translations.TranslationRecord",
+    "workshops.Resource",
+    "glossary.Term",
+    "glossary.Rendering",
+]
 SKIPPED_FIELDS = {"updated_at", "created_at", "revision", "lineage_ids"}
 
 

@@ -78,6 +78,9 @@ class TermForm(RenderingsForm):
         languages = [code for code in settings.LANGUAGE_CODES if code != term_language]
         super().__init__(*args, languages=languages, **kwargs)
 
+    def term_fields(self):
+        return [self["text"], self["language"], self["note"]]
+
     def clean(self):
         cleaned = super().clean()
         language = cleaned.get("language")

@@ -132,10 +132,7 @@ def _term_page(request, term):
 
 
 def _direction_rows(form):
-    return [
-        {"code": code, "dir": language_direction(code), "rendering": rendering, "variants": variants, "note": note}
-        for code, rendering, variants, note in form.language_rows()
-    ]
+    return [{"code": code, "dir": language_direction(code), "fields": fields} for code, *fields in form.language_rows()]
 
 
 @_requires(can_manage_terms)
