@@ -10,6 +10,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from curriculum.models import Partner
@@ -59,7 +60,8 @@ def _export_renderings(*, language=None, partner=None):
     renderings = Rendering.objects.for_edition(partner) if partner else Rendering.objects.all()
     if language:
         renderings = renderings.filter(language=language)
-    return renderings.select_related("partner").order_by("language", "partner__slug")
+    # The network's rendering first: SQLite sorts NULL first, PostgreSQL last.
+    return renderings.select_related("partner").order_by("language", F("partner__slug").asc(nulls_first=True))
 
 
 def _export_terms(*, language=None, partner=None):

@@ -132,25 +132,30 @@ def term_delete(*, term):
 # --- Reading: the renderings an edition uses --------------------------------------------------
 
 
-def renderings_effective(*, language, partner=None, terms=None):
-    """The rendering each term has in an edition's language: the partner's own (or its parent's), else the network's.
-
-    One query. Returns {term id: Rendering}.
-    """
+def renderings_closest(renderings, partner):
+    """Of candidate renderings, the one each (term, language) uses in an edition: the partner's own, its parent's, the network's."""
     rank = (
         {partner_id: index for index, partner_id in enumerate(partner.lineage_ids or [partner.pk])} if partner else {}
     )
+    chosen = {}
+    for rendering in renderings:
+        key = (rendering.term_id, rendering.language)
+        best = chosen.get(key)
+        # The network's (partner None) ranks after every partner of the lineage.
+        if best is None or rank.get(rendering.partner_id, len(rank)) < rank.get(best.partner_id, len(rank)):
+            chosen[key] = rendering
+    return chosen
+
+
+def renderings_effective(*, language, partner=None, terms=None):
+    """The rendering each term has in an edition's language (see `renderings_closest`); one query.
+
+    Returns {term id: Rendering}.
+    """
     candidates = Rendering.objects.for_edition(partner).filter(language=language).select_related("partner")
     if terms is not None:
         candidates = candidates.filter(term__in=terms)
-    chosen = {}
-    for rendering in candidates:
-        # The closest partner of the lineage first, the network (partner None) last.
-        order = rank.get(rendering.partner_id, len(rank))
-        best = chosen.get(rendering.term_id)
-        if best is None or order < rank.get(best.partner_id, len(rank)):
-            chosen[rendering.term_id] = rendering
-    return chosen
+    return {term_id: rendering for (term_id, _language), rendering in renderings_closest(candidates, partner).items()}
 
 
 # --- The translation editor -------------------------------------------------------------------

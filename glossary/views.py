@@ -23,6 +23,7 @@ from .services import (
     can_manage_terms,
     can_read_glossary,
     partner_renderings_save,
+    renderings_closest,
     renderings_effective,
     term_delete,
     term_save,
@@ -78,11 +79,8 @@ def glossary_list(request):
     rows = []
     for term in terms:
         # Where the partner has its own rendering, it replaces the network's in the partner's editions.
-        by_language = {}
-        for rendering in term.shown:
-            if rendering.language not in by_language or rendering.partner_id:
-                by_language[rendering.language] = rendering
-        rows.append({"term": term, "renderings": [by_language[code] for code in sorted(by_language)]})
+        closest = renderings_closest(term.shown, partner)
+        rows.append({"term": term, "renderings": [closest[key] for key in sorted(closest)]})
     own_partners = Partner.objects.filter(pk__in=PartnerMembership.objects.filter(user=request.user).values("partner"))
     return render(
         request,

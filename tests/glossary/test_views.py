@@ -7,6 +7,7 @@ from pytest_django.asserts import assertInHTML
 
 from glossary.models import Rendering, Term
 from glossary.services import RenderingInput, partner_renderings_save
+from tests.factories import RenderingFactory, TermFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -137,3 +138,21 @@ def test_a_partner_editor_imports_her_partners_renderings(client, glossary, part
     upload = SimpleUploadedFile("g.csv", "term,language,rendering,partner\nleadership,ar,ريادة,tamkeen\n".encode())
     client.post(reverse("glossary:partner-import", args=[partner.slug]), {"file": upload})
     assert Rendering.objects.get(partner=partner).text == "ريادة"
+
+
+def test_an_affiliates_list_shows_its_own_rendering_over_its_parents(client, glossary, partner, affiliate, secretariat):
+    term = glossary["leadership"]
+    partner_renderings_save(term=term, partner=partner, renderings={"ar": RenderingInput("ريادة")}, user=None)
+    partner_renderings_save(term=term, partner=affiliate, renderings={"ar": RenderingInput("قيادية")}, user=None)
+    client.force_login(secretariat)
+    page = client.get(reverse("glossary:list"), {"language": "ar", "partner": affiliate.slug}).content.decode()
+    assert "قيادية" in page and "ريادة" not in page
+
+
+def test_the_list_asks_a_constant_number_of_queries(client, glossary, secretariat, django_assert_max_num_queries):
+    client.force_login(secretariat)
+    client.get(reverse("glossary:list"))  # warm the session and content types
+    for number in range(20):
+        RenderingFactory(term=TermFactory(text=f"word {number}"), language="fa")
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("glossary:list")).status_code == 200
