@@ -15,7 +15,7 @@ def _rendering(term, language, value, partner=None):
         term=term,
         language=language,
         partner=partner,
-        defaults={"text": value["text"], "variants": value.get("variants", ""), "note": value.get("note", "")},
+        defaults={key: value.get(key, "") for key in ("text", "variants", "avoid", "note")},
     )
 
 

@@ -20,10 +20,10 @@ from .models import TEXT_LENGTH, Rendering, Term
 from .services import RenderingInput, renderings_save
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
-CSV_COLUMNS = ["term", "language", "rendering", "partner", "note", "variants"]
+CSV_COLUMNS = ["term", "language", "rendering", "partner", "note", "variants", "avoid"]
 REQUIRED_CSV_COLUMNS = ["term", "language", "rendering"]
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-PREFERRED, ADMITTED = "preferredTerm-admn-sts", "admittedTerm-admn-sts"
+PREFERRED, ADMITTED, DEPRECATED = "preferredTerm-admn-sts", "admittedTerm-admn-sts", "deprecatedTerm-admn-sts"
 # Spreadsheets run a cell that starts with one of these as a formula: written with a leading apostrophe.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MAX_ERRORS_SHOWN = 10
@@ -44,6 +44,7 @@ class Row:
     partner: str = ""
     note: str = ""
     variants: list[str] = field(default_factory=list)
+    avoid: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -83,12 +84,12 @@ def glossary_csv(*, language=None, partner=None):
     for term, renderings in _export_terms(language=language, partner=partner):
         # The term's own row, in its language, carries its note.
         writer.writerow(
-            [_spreadsheet_safe(value) for value in (term.text, term.language, term.text, "", term.note, "")]
+            [_spreadsheet_safe(value) for value in (term.text, term.language, term.text, "", term.note, "", "")]
         )
         for rendering in renderings:
             row = [
                 term.text, rendering.language, rendering.text, rendering.partner.slug if rendering.partner else "",
-                rendering.note, " | ".join(rendering.variant_list),
+                rendering.note, " | ".join(rendering.variant_list), " | ".join(rendering.avoid_list),
             ]  # fmt: skip
             writer.writerow([_spreadsheet_safe(value) for value in row])
     return "\ufeff" + out.getvalue()
@@ -123,6 +124,8 @@ def glossary_tbx(*, language=None, partner=None):
             _tig(lang_set, rendering.text, PREFERRED, rendering.partner, rendering.note)
             for variant in rendering.variant_list:
                 _tig(lang_set, variant, ADMITTED, rendering.partner)
+            for avoided in rendering.avoid_list:
+                _tig(lang_set, avoided, DEPRECATED, rendering.partner)
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + tostring(root, encoding="utf-8", xml_declaration=False)
 
 
@@ -165,9 +168,11 @@ def rows_from_csv(content):
             value = {name: _unformula(record.get(name)) for name in CSV_COLUMNS}
             if not any(value.values()):
                 continue
-            variants = [part.strip() for part in value["variants"].split("|") if part.strip()]
+            variants, avoid = (
+                [part.strip() for part in value[name].split("|") if part.strip()] for name in ("variants", "avoid")
+            )
             rows.append(Row(reader.line_num, value["term"], value["language"], value["rendering"], value["partner"],
-                            value["note"], variants))  # fmt: skip
+                            value["note"], variants, avoid))  # fmt: skip
     except csv.Error as error:
         raise GlossaryFileError(
             _("Line %(line)d of the CSV file cannot be read: %(reason)s") % {"line": reader.line_num, "reason": error}
@@ -230,19 +235,22 @@ def rows_from_tbx(content):
             by_partner = {}
             for tig in _children(lang_set, "tig", "ntig", "termSec"):
                 status = _text(tig, "termNote", type="administrativeStatus") or PREFERRED
-                if status not in (PREFERRED, ADMITTED):
-                    continue  # deprecated or superseded forms are not renderings to prefer
                 partner = _text(tig, "admin", type="customerSubset")
                 row = by_partner.setdefault(partner, Row(number, term, language, partner=partner))
                 text = _text(tig, "term")
-                if status == PREFERRED and not row.rendering:
+                if status in (DEPRECATED, "supersededTerm-admn-sts"):
+                    row.avoid += [text] if text else []  # renderings advised against
+                elif status not in (PREFERRED, ADMITTED):
+                    continue
+                elif status == PREFERRED and not row.rendering:
                     row.rendering, row.note = text, _text(tig, "note")
                 elif text:
                     row.variants.append(text)
             for row in by_partner.values():
                 if not row.rendering and row.variants:
                     row.rendering = row.variants.pop(0)
-                rows.append(row)
+                if row.rendering:  # a language with only forms to avoid has no rendering to prefer
+                    rows.append(row)
     return rows
 
 
@@ -362,7 +370,9 @@ def glossary_import(*, content, filename, user, partner=None):
             report.skipped += row.language != term.language  # the term's own row is not a rendering
             continue
         owner = partner if partner is not None else partners.get(row.partner)
-        grouped[(term, owner)][row.language] = RenderingInput(row.rendering, "\n".join(row.variants), row.note)
+        grouped[(term, owner)][row.language] = RenderingInput(
+            row.rendering, "\n".join(row.variants), row.note, "\n".join(row.avoid)
+        )
     for (term, owner), renderings in grouped.items():
         report.renderings_changed += renderings_save(term=term, partner=owner, renderings=renderings, user=user)
     return report

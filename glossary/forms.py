@@ -32,6 +32,14 @@ class RenderingsForm(forms.Form):
                 widget=forms.Textarea(attrs={**attrs, "rows": 2}),
                 help_text=_("Inflected or plural forms that count as the preferred rendering, one per line."),
             )
+            self.fields[f"avoid_{code}"] = forms.CharField(
+                label=_("Forms to avoid (%(language)s)") % {"language": name},
+                required=False,
+                widget=forms.Textarea(attrs={**attrs, "rows": 2}),
+                help_text=_(
+                    "Contested renderings a translation should not use, one per line: the editor warns about them."
+                ),
+            )
             self.fields[f"note_{code}"] = forms.CharField(
                 label=_("Note (%(language)s)") % {"language": name},
                 required=False,
@@ -40,13 +48,16 @@ class RenderingsForm(forms.Form):
 
     def language_rows(self):
         return [
-            (code, self[f"rendering_{code}"], self[f"variants_{code}"], self[f"note_{code}"]) for code in self.languages
+            (code, *(self[f"{name}_{code}"] for name in ("rendering", "variants", "avoid", "note")))
+            for code in self.languages
         ]
 
     def renderings(self):
         data = self.cleaned_data
         return {
-            code: RenderingInput(data[f"rendering_{code}"], data[f"variants_{code}"], data[f"note_{code}"])
+            code: RenderingInput(
+                data[f"rendering_{code}"], data[f"variants_{code}"], data[f"note_{code}"], data[f"avoid_{code}"]
+            )
             for code in self.languages
         }
 
@@ -57,6 +68,7 @@ class RenderingsForm(forms.Form):
             initial[f"rendering_{rendering.language}"] = rendering.text
             initial[f"variants_{rendering.language}"] = rendering.variants
             initial[f"note_{rendering.language}"] = rendering.note
+            initial[f"avoid_{rendering.language}"] = rendering.avoid
         return initial
 
 

@@ -38,6 +38,12 @@ def uses_rendering(translation, forms):
     return any(normalise(form) and normalise(form) in text for form in forms)
 
 
+def forms_used(translation, forms):
+    """The forms (of a rendering to avoid, say) that a translation uses."""
+    text = normalise(translation)
+    return [form for form in forms if normalise(form) and normalise(form) in text]
+
+
 def _word_pattern(word, inflect):
     escaped = re.escape(word)
     if not inflect or not word[-1:].isalpha():

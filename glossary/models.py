@@ -88,6 +88,13 @@ class Rendering(Edited):
         blank=True,
         help_text=_("Other forms that count as the preferred rendering (inflections, plural), one per line."),
     )
+    avoid = models.TextField(
+        _("forms to avoid"),
+        blank=True,
+        help_text=_(
+            "Renderings advised against (the contested ones), one per line: a translation using one is warned about."
+        ),
+    )
     note = models.TextField(_("note"), blank=True)
 
     objects = RenderingQuerySet.as_manager()
@@ -125,4 +132,12 @@ class Rendering(Edited):
 
     @property
     def variant_list(self):
-        return [line.strip() for line in self.variants.splitlines() if line.strip()]
+        return _lines(self.variants)
+
+    @property
+    def avoid_list(self):
+        return _lines(self.avoid)
+
+
+def _lines(text):
+    return [line.strip() for line in text.splitlines() if line.strip()]

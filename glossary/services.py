@@ -10,7 +10,7 @@ from curriculum.models import PartnerMembership
 from curriculum.roles import is_secretariat
 from translations.services import is_translator
 
-from .matching import Occurrence, TermMatcher, term_key, uses_rendering
+from .matching import Occurrence, TermMatcher, forms_used, term_key, uses_rendering
 from .models import TEXT_LENGTH, Rendering, Term
 
 # --- Who may do what ---------------------------------------------------------------------------
@@ -47,12 +47,17 @@ class RenderingInput:
     text: str = ""
     variants: str = ""
     note: str = ""
+    avoid: str = ""
 
     def cleaned(self):
+        def lines(text):
+            return "\n".join(line.strip() for line in text.splitlines() if line.strip())
+
         return RenderingInput(
             text=" ".join(self.text.split()),
-            variants="\n".join(line.strip() for line in self.variants.splitlines() if line.strip()),
+            variants=lines(self.variants),
             note=self.note.strip(),
+            avoid=lines(self.avoid),
         )
 
 
@@ -82,12 +87,14 @@ def renderings_save(*, term, partner, renderings, user):
         if current is None:
             Rendering.objects.create(
                 term=term, language=language, partner=partner, updated_by=user,
-                text=value.text, variants=value.variants, note=value.note,
+                text=value.text, variants=value.variants, note=value.note, avoid=value.avoid,
             )  # fmt: skip
             changed += 1
-        elif (current.text, current.variants, current.note) != (value.text, value.variants, value.note):
-            current.text, current.variants, current.note, current.updated_by = (
-                value.text, value.variants, value.note, user,
+        elif (current.text, current.variants, current.note, current.avoid) != (
+            value.text, value.variants, value.note, value.avoid,
+        ):  # fmt: skip
+            current.text, current.variants, current.note, current.avoid, current.updated_by = (
+                value.text, value.variants, value.note, value.avoid, user,
             )  # fmt: skip
             current.save()
             changed += 1
@@ -168,10 +175,11 @@ class UnitEntry:
     term: Term
     rendering: Rendering | None
     used: bool  # the translation uses the rendering (True when there is nothing to check)
+    avoided: list[str] = field(default_factory=list)  # forms to avoid that the translation uses
 
     @property
     def warns(self):
-        return not self.used
+        return not self.used or bool(self.avoided)
 
 
 @dataclass
@@ -214,6 +222,7 @@ def glossary_units(*, units, language, partner=None, texts=None):
         for term_id in dict.fromkeys(occurrence.term_id for occurrence in occurrences):
             rendering = renderings.get(term_id)
             used = rendering is None or not translation.strip() or uses_rendering(translation, rendering.forms)
-            glossary.entries.append(UnitEntry(term=terms[term_id], rendering=rendering, used=used))
+            avoided = forms_used(translation, rendering.avoid_list) if rendering else []
+            glossary.entries.append(UnitEntry(term=terms[term_id], rendering=rendering, used=used, avoided=avoided))
         result[unit.key] = glossary
     return result

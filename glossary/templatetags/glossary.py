@@ -40,3 +40,9 @@ def glossary_marks(source, glossary):
 def rendering_forms_json(entry):
     """The forms the progressive check looks for in the typed translation (an attribute value, escaped by the template)."""
     return json.dumps(entry.rendering.forms if entry.rendering else [], ensure_ascii=False)
+
+
+@register.filter
+def avoid_forms_json(entry):
+    """The forms to avoid the progressive check looks for."""
+    return json.dumps(entry.rendering.avoid_list if entry.rendering else [], ensure_ascii=False)

@@ -20,8 +20,8 @@
       .replace(/\s+/g, " ")
       .trim();
   }
-  function uses(text, forms) {
-    return forms.some(function (form) {
+  function used(text, forms) {
+    return forms.filter(function (form) {
       var wanted = normalise(form);
       return wanted && text.indexOf(wanted) !== -1;
     });
@@ -32,10 +32,14 @@
     var any = false;
     aside.querySelectorAll(".glossary-entry").forEach(function (entry) {
       var forms = JSON.parse(entry.dataset.forms || "[]");
-      var missing = forms.length > 0 && text !== "" && !uses(text, forms);
+      var avoided = used(text, JSON.parse(entry.dataset.avoid || "[]"));
+      var missing = forms.length > 0 && text !== "" && (used(text, forms).length === 0 || avoided.length > 0);
       var item = warning.querySelector('.glossary-missing[data-term="' + entry.dataset.term + '"]');
       if (item) {
         item.hidden = !missing;
+        var note = item.querySelector(".glossary-avoided");
+        note.hidden = avoided.length === 0;
+        note.querySelector(".glossary-avoided-forms").textContent = avoided.join(", ");
       }
       any = any || missing;
     });

@@ -63,6 +63,18 @@ def test_a_saved_translation_without_the_rendering_is_warned_about_but_saved(cli
     assert 'class="glossary-term glossary-term-warning"' in unit
 
 
+def test_a_form_to_avoid_is_named_in_the_warning(client, handbook, glossary, translator_ar):
+    glossary["leadership"].renderings.filter(language="ar").update(avoid="زعامة")
+    client.force_login(translator_ar)
+    unit = _unit(_save(client, handbook, "القيادة أو الزعامة؟", follow=True), WELCOME)
+    tag, missing = _warning(unit)
+    assert "hidden" not in tag and missing == [str(glossary["leadership"].pk)]
+    avoided = re.search(
+        r'<span class="glossary-avoided"([^>]*)>.*?<span class="glossary-avoided-forms"[^>]*>(.*?)</span>', unit, re.S
+    )
+    assert "hidden" not in avoided.group(1) and avoided.group(2) == "زعامة"
+
+
 def test_after_an_error_the_warning_checks_what_the_translator_typed(client, handbook, glossary, translator_ar):
     client.force_login(translator_ar)
     response = _save(client, handbook, "<iframe>الزعامة</iframe>")

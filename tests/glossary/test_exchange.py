@@ -19,7 +19,7 @@ def partner_glossary(glossary, partner):
     partner_renderings_save(
         term=glossary["leadership"],
         partner=partner,
-        renderings={"ar": RenderingInput("ريادة", "الريادة", "Ours.")},
+        renderings={"ar": RenderingInput("ريادة", "الريادة", "Ours.", "زعامة")},
         user=None,
     )
     return glossary
@@ -28,7 +28,7 @@ def partner_glossary(glossary, partner):
 def _snapshot():
     terms = sorted((term.text, term.language, term.note) for term in Term.objects.all())
     renderings = sorted(
-        (r.term.text, r.language, r.partner.slug if r.partner else "", r.text, r.variants, r.note)
+        (r.term.text, r.language, r.partner.slug if r.partner else "", r.text, r.variants, r.note, r.avoid)
         for r in Rendering.objects.select_related("term", "partner")
     )
     return terms, renderings
@@ -45,10 +45,10 @@ def test_the_csv_starts_with_a_byte_order_mark_and_the_header_row(partner_glossa
     text = glossary_csv()
     assert text.startswith("\ufeff")
     rows = _csv_rows(text)
-    assert rows[0] == ["term", "language", "rendering", "partner", "note", "variants"]
-    assert ["leadership", "en", "leadership", "", "A shared practice, not a rank.", ""] in rows
-    assert ["leadership", "ar", "ريادة", "tamkeen", "Ours.", "الريادة"] in rows
-    assert ["consensus", "ar", "توافق", "", "", "توافقي"] in rows
+    assert rows[0] == ["term", "language", "rendering", "partner", "note", "variants", "avoid"]
+    assert ["leadership", "en", "leadership", "", "A shared practice, not a rank.", "", ""] in rows
+    assert ["leadership", "ar", "ريادة", "tamkeen", "Ours.", "الريادة", "زعامة"] in rows
+    assert ["consensus", "ar", "توافق", "", "", "توافقي", ""] in rows
 
 
 def test_the_csv_of_one_language_and_partner_carries_what_its_editions_use(partner_glossary, other_partner):
@@ -84,6 +84,7 @@ def test_the_tbx_has_the_tbx_basic_structure(partner_glossary):
         ("قيادة", "preferredTerm-admn-sts", None),
         ("ريادة", "preferredTerm-admn-sts", "tamkeen"),
         ("الريادة", "admittedTerm-admn-sts", "tamkeen"),
+        ("زعامة", "deprecatedTerm-admn-sts", "tamkeen"),
     ]
     assert leadership.findtext("langSet/tig/note") == "A shared practice, not a rank."
 
@@ -121,7 +122,9 @@ def test_a_tbx_v3_file_is_read(secretariat):
     glossary_import(content=content, filename="terms.tbx", user=secretariat)
     term = Term.objects.get()
     assert (term.text, term.note) == ("empowerment", "Power women hold.")
-    assert [(r.language, r.text, r.variants) for r in term.renderings.all()] == [("fa", "توانمندسازی", "")]
+    assert [(r.language, r.text, r.variants, r.avoid) for r in term.renderings.all()] == [
+        ("fa", "توانمندسازی", "", "قدرت‌بخشی")
+    ]
 
 
 def test_a_tbx_with_a_doctype_naming_its_dtd_is_accepted(secretariat):

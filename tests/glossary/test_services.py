@@ -118,6 +118,16 @@ def test_the_editor_finds_the_terms_and_warns_where_a_translation_misses_the_ren
     assert [entry.term.text for entry in warned["block:facilitation-guide/welcome:body"].warnings] == ["leadership"]
 
 
+def test_a_translation_using_a_form_to_avoid_is_warned_about_even_beside_the_preferred_one(handbook, glossary):
+    Rendering.objects.filter(language="fa", term=glossary["leadership"]).update(avoid="زعامت\nسروری")
+    units = _units(handbook, "fa")
+    key = "block:facilitation-guide/welcome:body"
+    hits = glossary_units(units=units, language="fa", texts={key: "رهبری و زعامت"})
+    [entry] = hits[key].warnings
+    assert (entry.used, entry.avoided) == (True, ["زعامت"])
+    assert glossary_units(units=units, language="fa")[key].warnings == []
+
+
 def test_a_missing_translation_or_a_term_without_a_rendering_gives_no_warning(handbook, glossary):
     units = _units(handbook, "ru")  # no Russian rendering
     assert glossary_units(units=units, language="ru")["block:facilitation-guide/welcome:body"].warnings == []
