@@ -19,7 +19,14 @@ TRACKED = [
     "curriculum.CoreSuggestion",
 ]
 # Added by the apps that own them, when installed.
-OPTIONAL = ["workshops.Workshop", "workshops.Person", "translations.TranslationRecord", "workshops.Resource"]
+OPTIONAL = [
+    "workshops.Workshop",
+    "workshops.Person",
+    "translations.TranslationRecord",
+    "workshops.Resource",
+    "glossary.Term",
+    "glossary.Rendering",
+]
 SKIPPED_FIELDS = {"updated_at", "created_at", "revision", "lineage_ids"}
 
 
