@@ -22,6 +22,7 @@ from downloads.models import Subscription
 from exports import services as export_services
 from exports.models import ExportJob
 from tests.factories import UserFactory
+from translations.services import text_hash
 from workshops.models import Person, Resource, Workshop
 
 pytestmark = pytest.mark.django_db
@@ -100,6 +101,8 @@ RULES = {
     "translations:upload": (None, PERSIAN),
     "translations:curriculum_editor": (PERSIAN, PERSIAN),
     "translations:editor": (PERSIAN, PERSIAN),
+    # Reviewing needs a reviewer's grant (tests/translations/test_review.py has reviewers and the refused).
+    "translations:review": (None, SECRETARIAT),
     # Rosetta's two redirects lead to the file list, which applies the rules.
     "rosetta-old-home-redirect": (EVERYONE, None),
     "rosetta-file-list-redirect": (EVERYONE, None),
@@ -208,6 +211,7 @@ def world(handbook, partner, affiliate, other_partner, settings, tmp_path, staff
         "translations:upload": {"slug": handbook.slug, "language": "fa"},
         "translations:curriculum_editor": {"slug": handbook.slug, "language": "fa"},
         "translations:editor": {"slug": handbook.slug, "language": "fa", "module_slug": "session-1"},
+        "translations:review": {"slug": handbook.slug, "language": "fa"},
         "rosetta-file-list": {"po_filter": "project"},
         "rosetta-form": {"po_filter": "project", "lang_id": "fa", "idx": 0},
         "rosetta-download-file": {"po_filter": "project", "lang_id": "fa", "idx": 0},
@@ -232,6 +236,10 @@ def world(handbook, partner, affiliate, other_partner, settings, tmp_path, staff
         "workspace:privacy": {"is_private": "on"},
         "downloads:subscribe": {"email": "new@example.org"},
         "set_language": {"language": "fr"},
+        "translations:review": {
+            "review": "approve:curriculum:title",
+            "b:curriculum:title": text_hash(handbook.title_fa),
+        },
     }
     return {"users": users, "kwargs": kwargs, "post": post_data, "handbook": handbook}
 
