@@ -27,7 +27,14 @@ from curriculum.models import Block, Curriculum, Module
 from curriculum.roles import is_secretariat
 
 from .models import ReviewState, TranslationRecord, TranslatorGrant
-from .services import TRANSLATED_FIELDS, TranslationRefused, source_language_of, text_hash, translation_save
+from .services import (
+    TRANSLATED_FIELDS,
+    TranslationRefused,
+    source_language_of,
+    text_hash,
+    translation_check_allowed,
+    translation_save,
+)
 
 MAX_COMMENT = 2000
 
@@ -147,8 +154,23 @@ def translation_send_back(*, user, obj, field, language, reviewed_hash, comment,
 
 
 @transaction.atomic
-def translation_submit(*, obj, field, language, reviewed_hash):
-    """A draft the translator now submits for review, unchanged (the caller checked the translator's right)."""
+def translation_save_draft(**save):
+    """Save a translation like `translation_save`, as a draft: reviewers see it once its translator submits it."""
+    changed = translation_save(**save)
+    if changed:
+        TranslationRecord.objects.filter(
+            content_type=ContentType.objects.get_for_model(save["obj"], for_concrete_model=True),
+            object_id=save["obj"].pk,
+            field=save["field"],
+            language=save["language"],
+        ).update(review_state=ReviewState.DRAFT)
+    return changed
+
+
+@transaction.atomic
+def translation_submit(*, user, obj, field, language, reviewed_hash, partner=None):
+    """Submit a draft for review as it is; False if it was not a draft."""
+    translation_check_allowed(user=user, language=language, source_language=source_language_of(obj), partner=partner)
     record, _locked = _locked_record(obj=obj, field=field, language=language, reviewed_hash=reviewed_hash)
     if record.review_state != ReviewState.DRAFT:
         return False
@@ -205,17 +227,3 @@ def curriculum_approvals(*, curriculum, languages):
         if object_id in by_pk:
             approved.add((kind, by_pk[object_id], field, language, digest))
     return Approvals(frozenset(approved))
-
-
-@transaction.atomic
-def translation_save_draft(**save):
-    """Save a translation like `translation_save`, as a draft: reviewers see it once its translator submits it."""
-    changed = translation_save(**save)
-    if changed:
-        TranslationRecord.objects.filter(
-            content_type=ContentType.objects.get_for_model(save["obj"], for_concrete_model=True),
-            object_id=save["obj"].pk,
-            field=save["field"],
-            language=save["language"],
-        ).update(review_state=ReviewState.DRAFT)
-    return changed

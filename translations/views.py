@@ -123,7 +123,11 @@ def editor(request, slug, language, module_slug=None):
                     # Changed meanwhile: not submitted, and the page shows the new text with its state.
                     with suppress(ReviewConflict, ReviewProblem):
                         saved += translation_submit(
-                            obj=unit.obj, field=unit.field, language=language, reviewed_hash=base_translation
+                            user=request.user,
+                            obj=unit.obj,
+                            field=unit.field,
+                            language=language,
+                            reviewed_hash=base_translation,
                         )
                 continue  # untouched on the page
             try:
