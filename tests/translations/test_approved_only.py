@@ -181,3 +181,9 @@ def test_an_approval_leaves_the_pdf_of_an_edition_printing_every_translation_as_
     before = export_request(curriculum=handbook, language="ar", profile="a4", enqueue=False)
     _approve(secretariat, Block.objects.get(key="facilitator-note"), "ar")
     assert export_request(curriculum=handbook, language="ar", profile="a4", enqueue=False) == before
+
+
+def test_the_module_page_of_an_approved_only_edition_says_which_translation_awaits_review(client, approved_only):
+    page = client.get(f"/ar/curricula/{approved_only.slug}/session-1/").content.decode()
+    assert page.count('class="fallback awaiting-review"') == 1
+    assert "Arrange the chairs in a circle." in page and "رتّبي الكراسي في دائرة." not in page
