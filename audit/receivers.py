@@ -16,6 +16,7 @@ TRACKED = [
     "curriculum.BlockAdaptation",
     "curriculum.LocalBlock",
     "curriculum.EditionVersion",
+    "curriculum.CoreSuggestion",
 ]
 # Added by the apps that own them, when installed.
 OPTIONAL = ["workshops.Workshop", "workshops.Person", "translations.TranslationRecord", "workshops.Resource"]

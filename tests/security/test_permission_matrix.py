@@ -18,6 +18,7 @@ from audit.models import AuditEvent
 from curriculum.adaptation import adaptation_override, edition_get_or_create, local_block_save
 from curriculum.models import ModuleVersion, PartnerMembership
 from curriculum.publishing import edition_publish
+from curriculum.suggestions import suggestion_make
 from downloads.models import Subscription
 from exports import services as export_services
 from exports.models import ExportJob
@@ -63,6 +64,10 @@ RULES = {
     "workspace:local-new": (OWN_PARTNER, OWN_PARTNER),
     "workspace:local-edit": (OWN_PARTNER, OWN_PARTNER),
     "workspace:local-action": (None, OWN_PARTNER),
+    "workspace:suggest": (OWN_PARTNER, OWN_PARTNER),
+    "workspace:suggestions": (SECRETARIAT, None),
+    "workspace:suggestion": (SECRETARIAT, None),
+    "workspace:suggestion-decide": (None, SECRETARIAT),
     "audit:trail": (SECRETARIAT, None),
     "exports:request": (None, EVERYONE),
     "exports:job": (EVERYONE, None),
@@ -162,6 +167,9 @@ def world(handbook, partner, affiliate, other_partner, settings, tmp_path, staff
     adaptation_override(edition=edition, module=module, block_key="facilitator-note", title={}, body={"en": "Ours."})
     local = local_block_save(edition=edition, module=module, kind="text", title={}, body={"en": "Local."})
     edition_publish(edition=edition)
+    suggestion, _created = suggestion_make(
+        edition=edition, module=module, block_key="facilitator-note", message="Ours."
+    )
     job = export_services.export_request(curriculum=handbook, language="en", enqueue=False)
     export_services.export_job_render(job_id=job.pk)
     review = ExportJob.objects.create(
@@ -225,6 +233,9 @@ def world(handbook, partner, affiliate, other_partner, settings, tmp_path, staff
     kwargs["workspace:block-action"] = {**kwargs["workspace:override"], "action": "hide"}
     kwargs["workspace:local-edit"] = {**edition_kwargs, "module_slug": "session-1", "key": local.key}
     kwargs["workspace:local-action"] = {**kwargs["workspace:local-edit"], "action": "delete"}
+    kwargs["workspace:suggest"] = kwargs["workspace:override"]
+    kwargs["workspace:suggestion"] = {"pk": suggestion.pk}
+    kwargs["workspace:suggestion-decide"] = {"pk": suggestion.pk, "decision": "accept"}
     post_data = {
         "exports:request": {"curriculum": handbook.slug, "language": "en", "profile": "a4"},
         "workspace:override": {"revision": 1, "body_en": "Changed."},
@@ -232,6 +243,8 @@ def world(handbook, partner, affiliate, other_partner, settings, tmp_path, staff
         "workspace:local-new": {"kind": "text", "body_en": "New."},
         "workspace:publish": {"change_note": "x"},
         "workspace:core-publish": {"change_note": "x"},
+        "workspace:suggest": {"message": "Better for everyone."},
+        "workspace:suggestion-decide": {"reason": "Thank you.", "confirm": "on"},
         "workspace:partner-location": {"location_visibility": "hidden"},
         "workspace:privacy": {"is_private": "on"},
         "downloads:subscribe": {"email": "new@example.org"},

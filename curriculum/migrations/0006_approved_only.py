@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('curriculum', '0004_private_editions'),
+        ('curriculum', '0005_core_suggestions'),
     ]
 
     operations = [
