@@ -157,13 +157,15 @@ def translation_send_back(*, user, obj, field, language, reviewed_hash, comment,
 def translation_save_draft(**save):
     """Save a translation like `translation_save`, as a draft: reviewers see it once its translator submits it."""
     changed = translation_save(**save)
-    if changed:
-        TranslationRecord.objects.filter(
-            content_type=ContentType.objects.get_for_model(save["obj"], for_concrete_model=True),
-            object_id=save["obj"].pk,
-            field=save["field"],
-            language=save["language"],
-        ).update(review_state=ReviewState.DRAFT)
+    record = TranslationRecord.objects.filter(
+        content_type=ContentType.objects.get_for_model(save["obj"], for_concrete_model=True),
+        object_id=save["obj"].pk,
+        field=save["field"],
+        language=save["language"],
+    ).first()
+    if changed and record is not None:  # none when the translation was emptied
+        record.review_state = ReviewState.DRAFT
+        record.save(update_fields=["review_state"])  # a save, not an update: the audit trail records it
     return changed
 
 

@@ -1,9 +1,12 @@
 """Review of content translations: draft → needs review → approved, who may review, conflicts, the editor's controls."""
 
 import re
+import threading
+import time
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection, transaction
 from django.urls import reverse
 
 from curriculum.models import Block
@@ -328,3 +331,30 @@ def test_the_editor_does_not_offer_a_reviewer_their_own_translation(client, hand
 def test_a_refused_translation_right_is_still_refused_when_saving_a_draft(handbook, translator_ar):
     with pytest.raises(TranslationRefused):
         _save(translator_ar, "Hijacked", draft=True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_review_waits_for_a_save_in_progress_and_then_sees_the_conflict(handbook, reviewer_fa):
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are PostgreSQL's (SQLite serialises every writer)")
+    block, read = _welcome(), text_hash(_welcome().body_fa)
+    locked = threading.Event()
+
+    def save_slowly():
+        with transaction.atomic():
+            row = Block.objects.select_for_update().get(pk=block.pk)
+            row.body_fa = "ترجمه‌ای که هم‌زمان ذخیره شد."
+            row.save(update_fields=["body_fa"])
+            locked.set()
+            time.sleep(0.6)
+        connection.close()
+
+    saver = threading.Thread(target=save_slowly)
+    saver.start()
+    assert locked.wait(10)
+    started = time.monotonic()
+    with pytest.raises(ReviewConflict):
+        translation_approve(user=reviewer_fa, obj=block, field="body", language="fa", reviewed_hash=read)
+    saver.join()
+    assert time.monotonic() - started >= 0.4  # it waited for the save, then read the saved text
+    assert _record(_welcome()).approved_hash == ""
