@@ -24,6 +24,7 @@ from exports import services as export_services
 from exports.models import ExportJob
 from glossary.models import Rendering, Term
 from tests.factories import RenderingFactory, TermFactory, UserFactory
+from translations.services import text_hash
 from workshops.models import Person, Resource, Workshop
 
 pytestmark = pytest.mark.django_db
@@ -117,6 +118,8 @@ RULES = {
     # A partner's renderings: its own members and the secretariat; not its affiliate's nor another partner's editor.
     "glossary:partner-renderings": (OWN_PARTNER | SECRETARIAT, OWN_PARTNER | SECRETARIAT),
     "glossary:partner-import": (OWN_PARTNER | SECRETARIAT, OWN_PARTNER | SECRETARIAT),
+    # Reviewing needs a reviewer's grant (tests/translations/test_review.py has reviewers and the refused).
+    "translations:review": (None, SECRETARIAT),
     # Rosetta's two redirects lead to the file list, which applies the rules.
     "rosetta-old-home-redirect": (EVERYONE, None),
     "rosetta-file-list-redirect": (EVERYONE, None),
@@ -229,6 +232,7 @@ def world(handbook, partner, affiliate, other_partner, settings, tmp_path, staff
         "translations:upload": {"slug": handbook.slug, "language": "fa"},
         "translations:curriculum_editor": {"slug": handbook.slug, "language": "fa"},
         "translations:editor": {"slug": handbook.slug, "language": "fa", "module_slug": "session-1"},
+        "translations:review": {"slug": handbook.slug, "language": "fa"},
         "rosetta-file-list": {"po_filter": "project"},
         "glossary:export": {"file_format": "tbx"},
         "glossary:term-edit": {"pk": term.pk},
@@ -266,6 +270,10 @@ def world(handbook, partner, affiliate, other_partner, settings, tmp_path, staff
         "glossary:term-new": {"text": "consensus", "language": "en", "rendering_ar": "توافق"},
         "glossary:term-edit": {"text": "leadership", "language": "en", "rendering_ar": "ريادة"},
         "glossary:partner-renderings": {"rendering_ar": "ريادة"},
+        "translations:review": {
+            "review": "approve:curriculum:title",
+            "b:curriculum:title": text_hash(handbook.title_fa),
+        },
     }
     return {"users": users, "kwargs": kwargs, "post": post_data, "handbook": handbook}
 
