@@ -17,6 +17,8 @@ from django.utils import timezone, translation
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
+from . import structure_tree
+
 PDF_TEMPLATE = "exports/pdf/manual.html"
 RUNNING_TEMPLATE = "exports/pdf/running.html"
 PDF_STYLESHEET = "css/pdf.css"
@@ -223,6 +225,9 @@ def html_to_pdf(html, *, title="", on_stage=None, pdf_variant=DEFAULT_PDF_VARIAN
         if title:
             document.metadata.title = title
         pdf = document.write_pdf(**options)
+        if pdf_variant:
+            # A part is slimmed where it is laid out, in parallel and once: the join only grafts it.
+            pdf = structure_tree.pdf_slim(pdf)
         written = time.perf_counter()
     finally:
         weasy_logger.removeHandler(collector)
