@@ -6,7 +6,15 @@ from django.contrib.auth.models import Group
 from curriculum.models import Block, Module, PartnerMembership
 from curriculum.publishing import curriculum_publish
 
-from .factories import BlockFactory, CurriculumFactory, ModuleFactory, PartnerFactory, UserFactory
+from .factories import (
+    BlockFactory,
+    CurriculumFactory,
+    ModuleFactory,
+    PartnerFactory,
+    RenderingFactory,
+    TermFactory,
+    UserFactory,
+)
 
 # Real processes (Redis, Celery workers, the S3 server) and waiting on them live apart from the personas and content.
 pytest_plugins = ["tests.s3", "tests.processes"]
@@ -111,6 +119,31 @@ def translator_fr(db):
     return _translator("translator-fr", "fr")
 
 
+def _reviewer(username, language, partner=None):
+    """A translator of the language whose grant also lets them approve translations (of one partner's, if given)."""
+    from translations.models import TranslatorGrant
+
+    user = _translator(username, language) if partner is None else UserFactory(username=username)
+    TranslatorGrant.objects.create(user=user, language=language, partner=partner, may_review=True)
+    return user
+
+
+@pytest.fixture
+def reviewer_fa(db):
+    return _reviewer("reviewer-fa", "fa")
+
+
+@pytest.fixture
+def reviewer_ar(db):
+    return _reviewer("reviewer-ar", "ar")
+
+
+@pytest.fixture
+def partner_reviewer_fa(partner):
+    """Reviews Persian in Tamkeen's editions (and its affiliates') only."""
+    return _reviewer("reviewer-tamkeen-fa", "fa", partner)
+
+
 @pytest.fixture
 def handbook(db):
     """A small curriculum in English, Arabic, Persian and Russian, with one untranslated block."""
@@ -148,3 +181,14 @@ def handbook(db):
     )  # fmt: skip
     curriculum_publish(curriculum=curriculum)
     return curriculum
+
+
+@pytest.fixture
+def glossary(db):
+    """Two contested terms with the network's Arabic and Persian renderings: "leadership" (قيادة, رهبری) and "consensus"."""
+    leadership = TermFactory(text="leadership", note="A shared practice, not a rank.")
+    RenderingFactory(term=leadership, language="ar", text="قيادة")
+    RenderingFactory(term=leadership, language="fa", text="رهبری")
+    consensus = TermFactory(text="consensus", note="Not unanimity.")
+    RenderingFactory(term=consensus, language="ar", text="توافق", variants="توافقي")
+    return {"leadership": leadership, "consensus": consensus}

@@ -17,7 +17,7 @@ from curriculum.models import Block, Curriculum, Module
 from curriculum.roles import is_secretariat
 from curriculum.translated import BLOCK_FIELDS, CURRICULUM_FIELDS, MODULE_FIELDS, language_direction
 
-from .models import TranslationRecord, TranslatorGrant
+from .models import ReviewState, TranslationRecord, TranslatorGrant, unit_review_state
 
 # The translated content and its fields; an app with more translated content
 # (partner overrides) adds its model with `translated_model_register`.
@@ -113,6 +113,7 @@ def translation_records_sync(*, obj, user=None):
             elif record.translation_hash != translation_digest:
                 record.source_hash, record.source_text = text_hash(source), source
                 record.translation_hash, record.translated_at, record.translated_by = translation_digest, now, user
+                record.review_state = ReviewState.NEEDS_REVIEW  # a changed text is reviewed again, whoever changed it
                 changed.append(record)
     gone += [record.pk for record in records.values()]  # fields no longer translated
     if gone:
@@ -120,9 +121,8 @@ def translation_records_sync(*, obj, user=None):
     if new:
         TranslationRecord.objects.bulk_create(new, ignore_conflicts=True)
     if changed:
-        TranslationRecord.objects.bulk_update(
-            changed, ["source_hash", "source_text", "translation_hash", "translated_at", "translated_by"]
-        )
+        fields = ["source_hash", "source_text", "translation_hash", "translated_at", "translated_by", "review_state"]
+        TranslationRecord.objects.bulk_update(changed, fields)
 
 
 def source_texts(obj):
@@ -218,6 +218,7 @@ class Unit:
     # Computed once per field, shared by its units in every language.
     source_hash: str
     words: int
+    review_state = property(unit_review_state)  # draft, needs_review, approved; "" untranslated
 
     @property
     def translation_hash(self):
@@ -351,11 +352,13 @@ class Progress:
     current_units: int = 0
     stale_units: int = 0
     missing_units: int = 0
+    approved: int = 0  # words of current translations a reviewer approved (part of `current`)
 
     def add(self, unit):
         status = unit.status
         setattr(self, status, getattr(self, status) + unit.words)
         setattr(self, f"{status}_units", getattr(self, f"{status}_units") + 1)
+        self.approved += unit.words if unit.review_state == ReviewState.APPROVED else 0
 
     @property
     def total(self):
@@ -477,6 +480,8 @@ def translation_save(
                 "translation_hash": text_hash(text),
                 "translated_at": timezone.now(),
                 "translated_by": user,
+                "review_state": ReviewState.NEEDS_REVIEW,  # a draft: translations.review.translation_save_draft
+                **({"approved_hash": ""} if mark_current else {}),  # approved for the old source: void
             },
         )
     return True

@@ -1,3 +1,4 @@
+from contextlib import suppress
 from functools import wraps
 
 from django.conf import settings
@@ -7,14 +8,28 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from curriculum.models import Curriculum
 from curriculum.translated import language_direction
+from glossary.services import glossary_units
 
 from .exchange import MAX_FILE_BYTES, ExchangeFileError, exchange_filename, exchange_import, exchange_po, exchange_xliff
+from .review import (
+    ReviewConflict,
+    ReviewProblem,
+    ReviewRefused,
+    may_review_own_work,
+    review_check_allowed,
+    reviewer_languages,
+    translation_approve,
+    translation_save_draft,
+    translation_send_back,
+    translation_submit,
+)
 from .services import (
     TranslationConflict,
     TranslationRefused,
@@ -26,6 +41,12 @@ from .services import (
     translation_save,
     translator_languages,
 )
+
+REVIEW_FILTERS = {
+    "needs_review": gettext_lazy("Needs review"),
+    "draft": gettext_lazy("Drafts"),
+    "approved": gettext_lazy("Approved"),
+}
 
 
 def translator_required(view):
@@ -79,14 +100,19 @@ def matrix(request, slug):
     )
 
 
+def _units(curriculum, module, language):
+    units = scope_units(curriculum=curriculum, module=module, languages=[language])[language]
+    return units if module is not None else [unit for unit in units if unit.key.startswith("curriculum:")]
+
+
 @translator_required
 def editor(request, slug, language, module_slug=None):
     curriculum, module = _scope(request, slug, language, module_slug)
-    units = scope_units(curriculum=curriculum, module=module, languages=[language])[language]
-    if module is None:
-        units = [unit for unit in units if unit.key.startswith("curriculum:")]
+    units = _units(curriculum, module, language)
     conflicts, errors, saved = {}, {}, 0
     if request.method == "POST":
+        # "Save" asks for review; "Save as draft" keeps the translations from reviewers for now.
+        save = translation_save_draft if request.POST.get("save") == "draft" else translation_save
         for unit in units:
             text = request.POST.get(f"t:{unit.key}")
             if text is None:
@@ -94,9 +120,19 @@ def editor(request, slug, language, module_slug=None):
             mark_current = request.POST.get(f"c:{unit.key}") == "on"
             base_translation = request.POST.get(f"b:{unit.key}", "")
             if text_hash(text) == base_translation and not mark_current:
+                if request.POST.get(f"r:{unit.key}") == "on" and unit.review_state == "draft":
+                    # Changed meanwhile: not submitted, and the page shows the new text with its state.
+                    with suppress(ReviewConflict, ReviewProblem):
+                        saved += translation_submit(
+                            user=request.user,
+                            obj=unit.obj,
+                            field=unit.field,
+                            language=language,
+                            reviewed_hash=base_translation,
+                        )
                 continue  # untouched on the page
             try:
-                saved += translation_save(
+                saved += save(
                     user=request.user,
                     obj=unit.obj,
                     field=unit.field,
@@ -117,17 +153,40 @@ def editor(request, slug, language, module_slug=None):
                 request,
                 ngettext("%(count)d translation saved.", "%(count)d translations saved.", saved) % {"count": saved},
             )
-            return redirect(request.path)
-        # Show the page again with the current texts and the translator's own versions: nothing is lost.
-        units = scope_units(curriculum=curriculum, module=module, languages=[language])[language]
-        if module is None:
-            units = [unit for unit in units if unit.key.startswith("curriculum:")]
+            return redirect(request.get_full_path())
         if conflicts:
             messages.error(
                 request,
                 _("Some translations changed since you opened this page and were not saved; compare and save again."),
             )
-    rows = [{"unit": unit, "conflict": conflicts.get(unit.key), "error": errors.get(unit.key)} for unit in units]
+    status = 409 if conflicts else 400 if errors else 200
+    return editor_page(request, curriculum, module, language, conflicts=conflicts, errors=errors, status=status)
+
+
+def editor_page(request, curriculum, module, language, *, conflicts=None, errors=None, reviews=None, status=200):
+    """The editor with the current texts and, after a refused save or review, the person's own input beside them."""
+    units = _units(curriculum, module, language)
+    review_filter = request.GET.get("review", "")
+    if review_filter in REVIEW_FILTERS:
+        units = [unit for unit in units if unit.review_state == review_filter]
+    conflicts, errors, reviews = conflicts or {}, errors or {}, reviews or {}
+    # Glossary terms in each source and a warning where the translation (or what was typed) misses their rendering.
+    glossary = glossary_units(
+        units=units, language=language, texts={key: error["text"] for key, error in errors.items()}
+    )
+    rows = [
+        {
+            "unit": unit,
+            "conflict": conflicts.get(unit.key),
+            "error": errors.get(unit.key),
+            "glossary": glossary.get(unit.key),
+            "review": reviews.get(unit.key),
+        }
+        for unit in units
+    ]
+    query = {"module": module.slug if module else "", "review": review_filter}
+    review_url = reverse("translations:review", kwargs={"slug": curriculum.slug, "language": language})
+    review_url += "?" + urlencode({name: value for name, value in query.items() if value})
     return render(
         request,
         "translations/editor.html",
@@ -138,9 +197,68 @@ def editor(request, slug, language, module_slug=None):
             "direction": language_direction(language),
             "rows": rows,
             "matrix_url": reverse("translations:matrix", kwargs={"slug": curriculum.slug}),
+            "review_filter": review_filter if review_filter in REVIEW_FILTERS else "",
+            "review_filters": REVIEW_FILTERS.items(),
+            "can_review": language in reviewer_languages(request.user),
+            "may_review_own_work": may_review_own_work(),
+            "review_url": review_url.rstrip("?"),
         },
-        status=409 if conflicts else 400 if errors else 200,
+        status=status,
     )
+
+
+REVIEW_DECISIONS = {"approve": translation_approve, "send_back": translation_send_back}
+
+
+@require_POST
+@translator_required
+def review(request, slug, language):
+    """A reviewer approves the translation they read, or sends it back with a comment (`?module=<slug>`)."""
+    curriculum, module = _scope(request, slug, language, request.GET.get("module") or None)
+    try:
+        review_check_allowed(user=request.user, language=language, source_language=curriculum.source_language)
+    except ReviewRefused as refusal:
+        raise PermissionDenied(str(refusal)) from None
+    decision, _sep, key = request.POST.get("review", "").partition(":")
+    unit = next((unit for unit in _units(curriculum, module, language) if unit.key == key), None)
+    back = _editor_url(curriculum, module, language, request.GET.get("review", ""))
+    if decision not in REVIEW_DECISIONS or unit is None:
+        messages.error(request, _("Choose a translation to approve or send back."))
+        return redirect(back)
+    comment = request.POST.get(f"rc:{key}", "")
+    reviewed_hash = request.POST.get(f"b:{key}", "")
+    extra = {"comment": comment} if decision == "send_back" else {}
+    try:
+        typed = request.POST.get(f"t:{key}")
+        if typed is not None and text_hash(typed) != reviewed_hash:
+            raise ReviewProblem(_("You changed the text: save it first, then review it."))
+        REVIEW_DECISIONS[decision](
+            user=request.user, obj=unit.obj, field=unit.field, language=language, reviewed_hash=reviewed_hash, **extra
+        )
+    except ReviewRefused as refusal:
+        found, status = {"message": str(refusal)}, 403
+    except ReviewConflict as conflict:
+        messages.error(request, _("A translation changed since you opened this page and was not reviewed."))
+        found, status = {"message": str(conflict), "conflict": True}, 409
+    except ReviewProblem as problem:
+        found, status = {"message": str(problem)}, 400
+    else:
+        if decision == "approve":
+            messages.success(request, _("Translation approved."))
+        else:
+            messages.success(request, _("Translation sent back to its translator with your comment."))
+        return redirect(back)
+    # Shown again with the current text; the reviewer's comment is kept in its box.
+    reviews = {key: {"comment": comment, **found}}
+    return editor_page(request, curriculum, module, language, reviews=reviews, status=status)
+
+
+def _editor_url(curriculum, module, language, review_filter=""):
+    if module is None:
+        url = reverse("translations:curriculum_editor", args=[curriculum.slug, language])
+    else:
+        url = reverse("translations:editor", args=[curriculum.slug, language, module.slug])
+    return f"{url}?{urlencode({'review': review_filter})}" if review_filter in REVIEW_FILTERS else url
 
 
 EXCHANGE_FORMATS = {

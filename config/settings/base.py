@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "accounts",
     "workshops",
     "translations",
+    "glossary",
 ]
 
 MIDDLEWARE = [
@@ -72,6 +73,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "curriculum.context_processors.language_switcher",
                 "translations.context_processors.translation_workspace",
+                "glossary.context_processors.glossary_navigation",
             ],
         },
     },
@@ -142,6 +144,9 @@ CONTENT_FALLBACKS = {
     "es": ("pt", "en"),
 }
 MODELTRANSLATION_FALLBACK_LANGUAGES = CONTENT_FALLBACKS
+# Four eyes: a reviewer does not approve a translation they wrote. A language with a single
+# active translator-reviewer may allow it (translations/review.py).
+TRANSLATION_REVIEW_OWN_WORK = env_bool("TRANSLATION_REVIEW_OWN_WORK", False)
 # The tabbed admin would otherwise load jQuery UI 1.12.1 (known XSS) from a CDN.
 JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 
