@@ -31,3 +31,21 @@ def demo_setup(prefix, database_url=None):
     call_command("migrate", verbosity=0)
     demo_load()
     return work, Curriculum.objects.get(slug="leading-to-choices")
+
+
+def long_manual(curriculum, copies):
+    """The demo's modules `copies` times over, as a curriculum of its own (about 35 pages a copy)."""
+    import copy
+
+    from curriculum.exchange import curriculum_export, curriculum_import
+    from curriculum.models import Curriculum
+
+    data = curriculum_export(curriculum=curriculum)
+    modules = []
+    for copy_number in range(copies):
+        for module in data["modules"]:
+            repeated = copy.deepcopy(module)
+            repeated["slug"] = f"{module['slug']}-{copy_number}"
+            modules.append(repeated)
+    curriculum_import(data={**data, "slug": "long-manual", "modules": modules, "editions": []})
+    return Curriculum.objects.get(slug="long-manual")

@@ -18,7 +18,6 @@ Runs on a throw-away SQLite database and media directory; Redis from REDIS_URL (
 """
 
 import argparse
-import copy
 import io
 import os
 import signal
@@ -31,7 +30,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from demo_setup import demo_setup
+from demo_setup import demo_setup, long_manual
 from figures import figure, kb_per_page, ratio, verdict
 from pdf_weight import breakdown_print
 
@@ -47,8 +46,7 @@ from django.core.files.storage import default_storage  # noqa: E402
 from django.db import transaction  # noqa: E402
 from plain import plain_pdf  # noqa: E402 (it reads the print settings)
 
-from curriculum.exchange import curriculum_export, curriculum_import  # noqa: E402
-from curriculum.models import Block, Curriculum  # noqa: E402
+from curriculum.models import Block  # noqa: E402
 from curriculum.publishing import module_publish  # noqa: E402
 from curriculum.resolution import edition_resolve  # noqa: E402
 from exports import rendering, services  # noqa: E402
@@ -66,7 +64,10 @@ class Worker:
             "LOG_LEVEL": "WARNING",
         }
         self.log = Path(WORK) / f"worker-{concurrency}-{time.monotonic_ns()}.log"
-        command = [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", "pdf,default"]
+        # The pdf queue only, as the deployment's PDF worker (docker-compose.yml): taking the default queue
+        # too, it worked off the e-mail tasks the demo's publishing queued, and they counted toward its
+        # recycling, in the middle of the timed render.
+        command = [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", "pdf"]
         command += ["--concurrency", str(concurrency), "--pool", "prefork", "--without-gossip", "--without-mingle"]
         command += ["-n", f"bench-{concurrency}-{os.getpid()}@%h", "--loglevel", "INFO"]
         with open(self.log, "wb") as log:
@@ -136,20 +137,6 @@ def one_block_edit(curriculum, language, number):
     block.save()
     with transaction.atomic():
         module_publish(module=block.module)
-
-
-def long_manual(copies):
-    """The demo's modules `copies` times over, as a curriculum of its own."""
-    data = curriculum_export(curriculum=CURRICULUM)
-    modules = []
-    for copy_number in range(copies):
-        for module in data["modules"]:
-            repeated = copy.deepcopy(module)
-            repeated["slug"] = f"{module['slug']}-{copy_number}"
-            modules.append(repeated)
-    data = {**data, "slug": "long-manual", "modules": modules, "editions": []}
-    curriculum_import(data=data)
-    return Curriculum.objects.get(slug="long-manual")
 
 
 def plain_weasyprint(curriculum, language):
@@ -331,7 +318,7 @@ def main():
     print(f"WeasyPrint {weasyprint.__version__}, {os.cpu_count()} CPUs, work dir {WORK}")
     measure("Demo manual", CURRICULUM, args.language, args.edits)
     if args.long_copies:
-        long = long_manual(args.long_copies)
+        long = long_manual(CURRICULUM, args.long_copies)
         on_disk = measure("Long manual", long, args.language, args.edits)
         if not args.no_bucket:
             on_the_bucket("Long manual", long, args.language, on_disk)

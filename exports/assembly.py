@@ -13,7 +13,9 @@ modules whose print HTML changed since the last render), then joined here:
 - the pieces' structure trees, named destinations and bookmarks are merged, so the joined file
   stays a tagged PDF whose contents entries and bookmarks lead to the right pages.
 - each part embeds its own subsets of the faces it uses: they are merged into one font per
-  face (exports/font_subsets.py), so the joined file weighs about what one whole layout does.
+  face (exports/font_subsets.py), so the joined file weighs about what one whole layout does;
+- each part comes with its structure tree already slimmed (exports/structure_tree.py, where
+  the renderer writes it), so the join grafts about half the elements WeasyPrint wrote.
 
 Pure: no database, no storage; exports/parts.py decides what to render and stores results.
 """

@@ -23,7 +23,7 @@ from . import documents, rendering, weasyprint_actualtext
 from .glyphs import FONT_STACKS
 
 # Bump when the layout changes in a way the template and CSS hashes cannot see.
-LAYOUT_REVISION = "1"
+LAYOUT_REVISION = "2"  # 2: structure trees slimmed (exports/structure_tree.py)
 FONT_DIRS = [Path("/usr/share/fonts/truetype/noto"), Path("/usr/share/fonts/opentype/noto")]
 TEMPLATE_REFERENCE = re.compile(r"""{%\s*(?:include|extends)\s+["']([^"']+)["']""")
 # A stylesheet a print template links by its static name (href="css/pdf/review.css").

@@ -17,6 +17,8 @@ from django.utils import timezone, translation
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
+from . import structure_tree
+
 PDF_TEMPLATE = "exports/pdf/manual.html"
 RUNNING_TEMPLATE = "exports/pdf/running.html"
 PDF_STYLESHEET = "css/pdf.css"
@@ -181,6 +183,25 @@ def font_configuration():
     return FontConfiguration()
 
 
+# A line in each script the print stylesheet sets a font stack for, regular and bold (see renderer_warm).
+WARM_UP_HTML = """<html lang="en"><body>
+<h2>Aa</h2><p>Aa <strong>Aa</strong> <em>Aa</em> Лидер</p>
+<p lang="ar" dir="rtl">القيادة <strong>القيادة</strong></p><p lang="fa" dir="rtl">رهبری</p>
+<p lang="ur" dir="rtl">قیادت <strong>قیادت</strong></p>
+<p lang="hi">नेतृत्व <strong>नेतृत्व</strong></p><p lang="bn">নেতৃত্ব <strong>নেতৃত্ব</strong></p>
+</body></html>"""
+
+
+def renderer_warm():
+    """Build the font configuration, parse the print stylesheet and load every script's faces, once.
+
+    Called in a Celery worker's main process before its pool forks (exports/tasks.py): every
+    pool process, the first and each one that replaces a recycled process, starts with them
+    ready instead of paying for them on its first part.
+    """
+    html_to_pdf(WARM_UP_HTML)
+
+
 def html_to_pdf(html, *, title="", on_stage=None, pdf_variant=DEFAULT_PDF_VARIANT, stylesheets=(PDF_STYLESHEET,)):
     """Lay out and write the PDF with the deny-by-default fetcher, collecting WeasyPrint's warnings.
 
@@ -204,6 +225,9 @@ def html_to_pdf(html, *, title="", on_stage=None, pdf_variant=DEFAULT_PDF_VARIAN
         if title:
             document.metadata.title = title
         pdf = document.write_pdf(**options)
+        if pdf_variant:
+            # A part is slimmed where it is laid out, in parallel and once: the join only grafts it.
+            pdf = structure_tree.pdf_slim(pdf)
         written = time.perf_counter()
     finally:
         weasy_logger.removeHandler(collector)

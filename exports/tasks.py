@@ -9,7 +9,7 @@ from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from . import lifecycle, parts, services
+from . import lifecycle, parts, rendering, services
 
 # Both PDF tasks: acknowledged after the work, never redelivered when their process dies
 # (task_failure below settles the job), and held to the render time limits.
@@ -53,3 +53,9 @@ def settle_lost_render(sender=None, task_id=None, exception=None, args=None, **k
         return
     if isinstance(exception, (WorkerLostError, TimeLimitExceeded)):
         lifecycle.export_job_lost(job_id=args[0], reason=type(exception).__name__)
+
+
+@signals.worker_init.connect
+def warm_renderer(**kwargs):
+    """In the worker's main process, before the pool forks: pool processes inherit a renderer ready to lay out."""
+    rendering.renderer_warm()

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from curriculum.adaptation import adaptation_override, edition_get_or_create
 from curriculum.publishing import edition_publish, module_publish
 from curriculum.resolution import edition_resolve
-from exports import rendering, services
+from exports import rendering, services, structure_tree
 from exports.models import ExportJob, RenderedPart
 from tests.pdf import pdf_fonts, pdf_info, pdf_text, stored_pdf
 from tests.processes import wait_for
@@ -130,6 +130,11 @@ def test_the_joined_structure_tree_covers_every_page_once(six_modules, tmp_path)
     parents = {kid.get_object().raw_get("/P").idnum for kid in document.get_object()["/K"]}
     assert parents == {document.idnum} and len(document.get_object()["/K"]) > 6
     assert root["/Lang"] == "ar" and root["/MarkInfo"]["/Marked"]
+    # Slim: the parts' and the front matter's bare spans and groups were folded into their parents.
+    with pikepdf.open(path) as joined:
+        elements = [element for element, _kids in structure_tree.structure_elements(joined.Root.StructTreeRoot)]
+        assert {"/P", "/H2", "/Document"} <= {str(element.S) for element in elements}
+        assert [element for element in elements if structure_tree.foldable(element)] == []
 
 
 def test_an_edit_lays_out_only_its_module_again_and_partners_share_unchanged_modules(six_modules, partner, tmp_path):

@@ -72,3 +72,23 @@ def test_arabic_text_is_set_in_naskh(handbook, tmp_path):
 
 def test_the_renderer_fingerprint_is_stable_within_a_process():
     assert fingerprints.kind_fingerprint("manual") == fingerprints.kind_fingerprint("manual")
+
+
+def test_a_worker_warms_the_renderer_before_its_pool_forks(monkeypatch):
+    from celery import signals
+
+    from exports import tasks
+
+    laid_out = []
+    monkeypatch.setattr(rendering, "html_to_pdf", lambda html, **options: laid_out.append(html))
+    assert tasks.warm_renderer in [receiver() for _key, receiver in signals.worker_init.receivers]
+    tasks.warm_renderer(sender=None)
+    # One line in every script with a font stack of its own, bold too: their faces are loaded before the fork.
+    assert laid_out == [rendering.WARM_UP_HTML]
+    for language in ("ar", "fa", "ur", "hi", "bn"):
+        assert f'lang="{language}"' in rendering.WARM_UP_HTML
+
+
+def test_the_warm_up_lays_out_without_a_missing_glyph():
+    result = rendering.html_to_pdf(rendering.WARM_UP_HTML)
+    assert result.page_count == 1 and not [warning for warning in result.warnings if ".notdef" in warning]
