@@ -22,7 +22,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from curriculum.models import Block  # noqa: E402
 from curriculum.resolution import edition_resolve  # noqa: E402
 from translations.models import TranslationRecord  # noqa: E402
-from translations.services import curriculum_progress  # noqa: E402
+from translations.units import curriculum_progress  # noqa: E402
 
 TABLE = Table(
     Column("language", 9, "<"),

@@ -11,21 +11,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from curriculum.models import Curriculum
+from curriculum.models import Curriculum, Edition
+from curriculum.roles import can_view_partner_edition
 from curriculum.translated import language_direction
 
 from .exchange import MAX_FILE_BYTES, ExchangeFileError, exchange_filename, exchange_import, exchange_po, exchange_xliff
 from .services import (
     TranslationConflict,
     TranslationRefused,
-    curriculum_progress,
     is_translator,
-    scope_units,
     text_hash,
     translation_check_allowed,
     translation_save,
     translator_languages,
 )
+from .units import curriculum_progress, edition_languages_for, scope_units, translation_scopes
 
 
 def translator_required(view):
@@ -46,25 +46,55 @@ def _languages_for(user, curriculum):
     return [code for code in settings.LANGUAGE_CODES if code in granted and code != curriculum.source_language]
 
 
-def _scope(request, slug, language, module_slug=None):
-    """The curriculum (and module) a translator asked for, after checking the language is theirs."""
+def _edition(request, curriculum, partner_slug):
+    """A partner's edition of the curriculum; a private one this person may not see does not exist for them."""
+    edition = get_object_or_404(
+        Edition.objects.select_related("partner", "curriculum"), curriculum=curriculum, partner__slug=partner_slug
+    )
+    if not can_view_partner_edition(request.user, curriculum, edition.partner):
+        raise Http404
+    return edition
+
+
+def _scope(request, slug, language, module_slug=None, partner_slug=None):
+    """The curriculum, module and edition (None: the core) a translator asked for, after checking the language is theirs."""
     curriculum = get_object_or_404(Curriculum, slug=slug)
     if language not in settings.LANGUAGE_CODES:
         raise Http404
+    edition = _edition(request, curriculum, partner_slug) if partner_slug else None
+    if edition is not None and language not in edition.languages:
+        raise Http404
     try:
-        translation_check_allowed(user=request.user, language=language, source_language=curriculum.source_language)
+        translation_check_allowed(
+            user=request.user,
+            language=language,
+            # An edition's blocks each have their own source language; saving refuses each one's source.
+            source_language=curriculum.source_language if edition is None else None,
+            partner=edition.partner if edition is not None else None,
+        )
     except TranslationRefused as refusal:
         raise PermissionDenied(str(refusal)) from None
     module = get_object_or_404(curriculum.modules, slug=module_slug) if module_slug else None
-    return curriculum, module
+    return curriculum, module, edition
+
+
+def _edition_kwargs(curriculum, edition, **kwargs):
+    if edition is None:
+        return {"slug": curriculum.slug, **kwargs}
+    return {"slug": curriculum.slug, "partner_slug": edition.partner.slug, **kwargs}
+
+
+def _route(edition, name):
+    return f"translations:edition_{name}" if edition is not None else f"translations:{name}"
 
 
 @translator_required
 def workspace(request):
-    curricula = Curriculum.objects.order_by("slug")
-    if len(curricula) == 1:
-        return redirect("translations:matrix", slug=curricula[0].slug)
-    return render(request, "translations/workspace.html", {"curricula": curricula})
+    """The scopes a person may translate in: each curriculum's core and the partner editions open to them."""
+    scopes = translation_scopes(request.user)
+    if len(scopes) == 1:
+        return redirect(scopes[0].url)
+    return render(request, "translations/workspace.html", {"scopes": scopes})
 
 
 @translator_required
@@ -80,11 +110,32 @@ def matrix(request, slug):
 
 
 @translator_required
-def editor(request, slug, language, module_slug=None):
-    curriculum, module = _scope(request, slug, language, module_slug)
-    units = scope_units(curriculum=curriculum, module=module, languages=[language])[language]
+def edition_matrix(request, slug, partner_slug):
+    """A partner edition's own text (overrides, local blocks) per module × the languages this person may translate."""
+    curriculum = get_object_or_404(Curriculum, slug=slug)
+    edition = _edition(request, curriculum, partner_slug)
+    languages = edition_languages_for(request.user, edition)
+    rows, totals = curriculum_progress(curriculum=curriculum, languages=languages, edition=edition)
+    # A language every block is written in has nothing to translate.
+    languages = [language for language in languages if totals[language].total]
+    return render(
+        request,
+        "translations/matrix.html",
+        {"curriculum": curriculum, "edition": edition, "languages": languages, "rows": rows, "totals": totals},
+    )
+
+
+def _editor_units(curriculum, module, edition, language):
+    units = scope_units(curriculum=curriculum, module=module, edition=edition, languages=[language])[language]
     if module is None:
         units = [unit for unit in units if unit.key.startswith("curriculum:")]
+    return units
+
+
+@translator_required
+def editor(request, slug, language, module_slug=None, partner_slug=None):
+    curriculum, module, edition = _scope(request, slug, language, module_slug, partner_slug)
+    units = _editor_units(curriculum, module, edition, language)
     conflicts, errors, saved = {}, {}, 0
     if request.method == "POST":
         for unit in units:
@@ -105,6 +156,7 @@ def editor(request, slug, language, module_slug=None):
                     base_translation_hash=base_translation,
                     base_source_hash=request.POST.get(f"s:{unit.key}", ""),
                     mark_current=mark_current,
+                    partner=edition.partner if edition is not None else None,
                 )
             except TranslationRefused as refusal:
                 raise PermissionDenied(str(refusal)) from None
@@ -119,9 +171,7 @@ def editor(request, slug, language, module_slug=None):
             )
             return redirect(request.path)
         # Show the page again with the current texts and the translator's own versions: nothing is lost.
-        units = scope_units(curriculum=curriculum, module=module, languages=[language])[language]
-        if module is None:
-            units = [unit for unit in units if unit.key.startswith("curriculum:")]
+        units = _editor_units(curriculum, module, edition, language)
         if conflicts:
             messages.error(
                 request,
@@ -134,10 +184,19 @@ def editor(request, slug, language, module_slug=None):
         {
             "curriculum": curriculum,
             "module": module,
+            "edition": edition,
             "language": language,
             "direction": language_direction(language),
             "rows": rows,
-            "matrix_url": reverse("translations:matrix", kwargs={"slug": curriculum.slug}),
+            "matrix_url": reverse(_route(edition, "matrix"), kwargs=_edition_kwargs(curriculum, edition)),
+            "download_url": reverse(
+                _route(edition, "download"),
+                kwargs=_edition_kwargs(curriculum, edition, language=language, file_format="po"),
+            ),
+            "download_xliff_url": reverse(
+                _route(edition, "download"),
+                kwargs=_edition_kwargs(curriculum, edition, language=language, file_format="xliff"),
+            ),
         },
         status=409 if conflicts else 400 if errors else 200,
     )
@@ -150,25 +209,29 @@ EXCHANGE_FORMATS = {
 
 
 @translator_required
-def exchange_download(request, slug, language, file_format):
-    """A PO or XLIFF file of the curriculum (or `?module=<slug>`) in one language."""
+def exchange_download(request, slug, language, file_format, partner_slug=None):
+    """A PO or XLIFF file of the curriculum or an edition's own text (or `?module=<slug>`) in one language."""
     if file_format not in EXCHANGE_FORMATS:
         raise Http404
-    curriculum, module = _scope(request, slug, language, request.GET.get("module") or None)
+    curriculum, module, edition = _scope(request, slug, language, request.GET.get("module") or None, partner_slug)
     extension, content_type, build = EXCHANGE_FORMATS[file_format]
-    response = HttpResponse(build(curriculum=curriculum, language=language, module=module), content_type=content_type)
-    filename = exchange_filename(curriculum=curriculum, language=language, module=module, extension=extension)
+    response = HttpResponse(
+        build(curriculum=curriculum, language=language, module=module, edition=edition), content_type=content_type
+    )
+    filename = exchange_filename(
+        curriculum=curriculum, language=language, module=module, extension=extension, edition=edition
+    )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
 @require_POST
 @translator_required
-def exchange_upload(request, slug, language):
+def exchange_upload(request, slug, language, partner_slug=None):
     """Apply an uploaded PO or XLIFF file and say what it did."""
-    curriculum, _module = _scope(request, slug, language)
+    curriculum, _module, edition = _scope(request, slug, language, partner_slug=partner_slug)
     upload = request.FILES.get("file")
-    back = reverse("translations:matrix", kwargs={"slug": curriculum.slug})
+    back = reverse(_route(edition, "matrix"), kwargs=_edition_kwargs(curriculum, edition))
     if upload is None:
         messages.error(request, _("Choose a PO or XLIFF file to upload."))
         return redirect(back)
@@ -179,6 +242,7 @@ def exchange_upload(request, slug, language):
             language=language,
             content=upload.read(MAX_FILE_BYTES + 1),
             filename=upload.name,
+            edition=edition,
         )
     except ExchangeFileError as error:
         messages.error(request, _("The file was not imported: %(reason)s") % {"reason": error})

@@ -8,7 +8,8 @@ from django.urls import reverse
 
 from curriculum.models import Block, Module
 from translations.models import TranslatorGrant
-from translations.services import curriculum_progress, text_hash
+from translations.services import text_hash
+from translations.units import curriculum_progress
 
 pytestmark = pytest.mark.django_db
 
