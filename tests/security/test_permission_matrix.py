@@ -38,6 +38,8 @@ SECRETARIAT = {"secretariat", "superuser", "secretariat_group_only"}
 WORKSHOP_EDITORS = {"partner_editor", "affiliate_editor", "other_editor"} | SECRETARIAT
 PERSIAN = {"translator_fa"} | SECRETARIAT  # the secretariat may translate any language
 TRANSLATORS = {"translator_fa", "translator_ar"} | SECRETARIAT
+# Tamkeen's edition is in English and Arabic and its own text is in English: Arabic translators only.
+ARABIC = {"translator_ar"} | SECRETARIAT
 
 
 # route name → (allowed personas for GET, allowed personas for POST or None when POST is not accepted)
@@ -100,6 +102,10 @@ RULES = {
     "translations:upload": (None, PERSIAN),
     "translations:curriculum_editor": (PERSIAN, PERSIAN),
     "translations:editor": (PERSIAN, PERSIAN),
+    "translations:edition_matrix": (TRANSLATORS, None),
+    "translations:edition_download": (ARABIC, None),
+    "translations:edition_upload": (None, ARABIC),
+    "translations:edition_editor": (ARABIC, ARABIC),
     # Rosetta's two redirects lead to the file list, which applies the rules.
     "rosetta-old-home-redirect": (EVERYONE, None),
     "rosetta-file-list-redirect": (EVERYONE, None),
@@ -208,6 +214,20 @@ def world(handbook, partner, affiliate, other_partner, settings, tmp_path, staff
         "translations:upload": {"slug": handbook.slug, "language": "fa"},
         "translations:curriculum_editor": {"slug": handbook.slug, "language": "fa"},
         "translations:editor": {"slug": handbook.slug, "language": "fa", "module_slug": "session-1"},
+        "translations:edition_matrix": {"slug": handbook.slug, "partner_slug": partner.slug},
+        "translations:edition_download": {
+            "slug": handbook.slug,
+            "partner_slug": partner.slug,
+            "language": "ar",
+            "file_format": "po",
+        },
+        "translations:edition_upload": {"slug": handbook.slug, "partner_slug": partner.slug, "language": "ar"},
+        "translations:edition_editor": {
+            "slug": handbook.slug,
+            "partner_slug": partner.slug,
+            "language": "ar",
+            "module_slug": "session-1",
+        },
         "rosetta-file-list": {"po_filter": "project"},
         "rosetta-form": {"po_filter": "project", "lang_id": "fa", "idx": 0},
         "rosetta-download-file": {"po_filter": "project", "lang_id": "fa", "idx": 0},
