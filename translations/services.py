@@ -272,7 +272,13 @@ def translation_save(
     if text_hash(text) == text_hash(current) and not mark_current:
         return False
     setattr(obj, f"{field}_{language}", text)
-    obj.save(update_fields=[f"{field}_{language}"])  # the post_save signal records a changed translation
+    changed = [f"{field}_{language}"]
+    if isinstance(obj, EditionText):
+        # The partner's adaptation form carries every language: opened before this save, it must
+        # conflict rather than write its old copy of the translation back.
+        obj.revision = locked.revision + 1
+        changed.append("revision")
+    obj.save(update_fields=changed)  # the post_save signal records a changed translation
     if text:
         TranslationRecord.objects.update_or_create(
             content_type=content_type_of(obj),

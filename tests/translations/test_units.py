@@ -144,6 +144,26 @@ def test_a_translator_saving_a_stale_partner_translation_makes_it_current(tajik_
     assert _override(tajik_edition).body_tg == "Курсиҳоро дар доираи калон гузоред."
 
 
+def test_a_partner_form_opened_before_a_translators_save_conflicts_instead_of_overwriting_it(
+    tajik_edition, chashma_translator_ru
+):
+    from curriculum.adaptation import AdaptationConflict
+
+    opened_at = _override(tajik_edition).revision
+    unit = _units(tajik_edition, "ru")["override:session-1/facilitator-note:title"]
+    translation_save(
+        user=chashma_translator_ru, obj=unit.obj, field="title", language="ru", text="Перед началом",
+        base_translation_hash=unit.translation_hash, base_source_hash=unit.source_hash, partner=tajik_edition.partner,
+    )  # fmt: skip
+    with pytest.raises(AdaptationConflict):
+        adaptation_override(
+            edition=tajik_edition, module=tajik_edition.curriculum.modules.get(slug="session-1"),
+            block_key="facilitator-note", title={"tg": "Пеш аз оғоз"}, body={"tg": "Нав.", "ru": "Старый."},
+            expected_revision=opened_at,
+        )  # fmt: skip
+    assert _override(tajik_edition).title_ru == "Перед началом"
+
+
 # --- Content grants by language × partner (service level) -------------------------------------------
 
 
