@@ -197,3 +197,27 @@ def test_a_core_file_is_refused_in_an_edition_and_an_edition_file_in_the_core(ha
     ):
         with pytest.raises(ExchangeFileError, match="edition"):
             exchange_import(user=secretariat, curriculum=handbook, language="ru", content=own)
+
+
+def test_an_xliff_file_of_the_edition_round_trips_and_a_stale_unit_needs_review(tajik_edition, chashma_translator_ru):
+    from lxml import etree
+
+    handbook = tajik_edition.curriculum
+    adaptation_override(
+        edition=tajik_edition, module=handbook.modules.get(slug="session-1"), block_key="facilitator-note",
+        title={"tg": "Пеш аз оғоз"}, body={"tg": "Курсиҳоро дар доираи калон гузоред.", "ru": "Поставьте стулья в круг."},
+    )  # fmt: skip
+    root = etree.fromstring(exchange_xliff(curriculum=handbook, language="ru", edition=tajik_edition).encode())
+    ns = {"x": "urn:oasis:names:tc:xliff:document:1.2"}
+    assert root.find("x:file", ns).get("original") == "leading-to-choices@chashma/*"
+    assert root.find("x:file", ns).get("source-language") == "tg"
+    unit = root.find(f".//x:trans-unit[@id='{OVERRIDE}']", ns)
+    assert unit.find("x:target", ns).get("state") == "needs-review-translation"  # the partner's source changed
+    unit.find("x:target", ns).text = "Поставьте стулья в большой круг."
+    unit.find("x:target", ns).set("state", "translated")
+    report = exchange_import(
+        user=chashma_translator_ru, curriculum=handbook, language="ru", edition=tajik_edition,
+        content=etree.tostring(root, xml_declaration=True, encoding="UTF-8"), filename="chashma-ru.xlf",
+    )  # fmt: skip
+    assert report.updated == [OVERRIDE]
+    assert _override(tajik_edition).body_ru == "Поставьте стулья в большой круг."
