@@ -16,9 +16,17 @@ TRACKED = [
     "curriculum.BlockAdaptation",
     "curriculum.LocalBlock",
     "curriculum.EditionVersion",
+    "curriculum.CoreSuggestion",
 ]
 # Added by the apps that own them, when installed.
-OPTIONAL = ["workshops.Workshop", "workshops.Person", "translations.TranslationRecord", "workshops.Resource"]
+OPTIONAL = [
+    "workshops.Workshop",
+    "workshops.Person",
+    "translations.TranslationRecord",
+    "workshops.Resource",
+    "glossary.Term",
+    "glossary.Rendering",
+]
 SKIPPED_FIELDS = {"updated_at", "created_at", "revision", "lineage_ids"}
 
 

@@ -30,6 +30,7 @@ urlpatterns += i18n_patterns(
     path("", include("downloads.urls")),
     path("", include("workshops.urls")),
     path("translations/", include("translations.urls")),
+    path("glossary/", include("glossary.urls")),
     path("", include("curriculum.urls")),
 )
 # Partner logos at the URL their field gives on the disk (MEDIA_URL...), read through the storage on every host.

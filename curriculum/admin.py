@@ -7,7 +7,7 @@ from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInl
 
 from translations.admin import MinorEditAdminMixin
 
-from .models import Block, Curriculum, Module, ModuleVersion, Partner, PartnerMembership
+from .models import Block, CoreSuggestion, Curriculum, Module, ModuleVersion, Partner, PartnerMembership
 from .publishing import curriculum_publish, module_publish
 
 
@@ -90,6 +90,23 @@ class ModuleVersionAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False  # versions are immutable
+
+
+@admin.register(CoreSuggestion)
+class CoreSuggestionAdmin(admin.ModelAdmin):
+    """Every suggestion and its decision, for the record; they are made and decided in the workspace."""
+
+    list_display = ("__str__", "kind", "status", "created_at", "decided_at", "decided_by")
+    list_filter = ("status", "kind", "edition__curriculum")
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in CoreSuggestion._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # decided in the workspace: accepting publishes the core, declining tells the partner
 
 
 class MembershipInline(admin.TabularInline):

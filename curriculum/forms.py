@@ -78,3 +78,26 @@ class EditionPrivacyForm(forms.ModelForm):
             pk for pk, lineage in Partner.objects.values_list("pk", "lineage_ids") if partner_id in (lineage or [])[1:]
         ]
         self.fields["shared_with"].queryset = Partner.objects.filter(pk__in=affiliates).order_by("name")
+
+
+class SuggestionForm(forms.Form):
+    message = forms.CharField(
+        label=_("Why should the core change?"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4, "dir": "auto"}),
+        help_text=_("The secretariat reads this beside your text and the current core text."),
+    )
+
+
+class SuggestionDecisionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason, for the partner"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
+        help_text=_("Required to decline; sent to the partner's editors either way."),
+    )
+    confirm = forms.BooleanField(
+        label=_("I compared the texts: replace the current core text with the partner's."),
+        required=False,
+    )

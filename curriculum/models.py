@@ -370,3 +370,97 @@ class EditionVersion(models.Model):
 
     def __str__(self):
         return f"{self.edition} v{self.number}"
+
+
+class CoreSuggestion(models.Model):
+    """A partner's proposal that its own text for a block (an override or a local block) become the core text.
+
+    The suggested text is copied when it is made (in the curriculum's source language), so the
+    secretariat decides on exactly what it reviewed; `based_on` is the core text the partner
+    adapted, to warn when the core changed since.
+    """
+
+    class Kind(models.TextChoices):
+        OVERRIDE = "override", _("Own text for a core block")
+        LOCAL = "local", _("Local block")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+
+    edition = models.ForeignKey(
+        Edition, on_delete=models.CASCADE, related_name="suggestions", verbose_name=_("edition")
+    )
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="suggestions", verbose_name=_("module"))
+    # The core block's key (an override) or the local block's key.
+    block_key = models.SlugField(_("block key"), max_length=80)
+    kind = models.CharField(_("kind of suggestion"), max_length=10, choices=Kind.choices)
+    block_kind = models.CharField(
+        _("kind of block"), max_length=20, choices=Block.Kind.choices, default=Block.Kind.TEXT
+    )
+    after_key = models.SlugField(_("after block"), max_length=80, blank=True)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    title = models.CharField(_("suggested title"), max_length=200, blank=True)
+    body = models.TextField(_("suggested text"))
+    based_on = models.JSONField(_("core text adapted"), default=dict, blank=True)
+    based_on_version = models.PositiveIntegerField(_("core version adapted"), null=True, blank=True)
+    # The revision of the partner's block when suggested: a later edit is not silently removed on acceptance.
+    source_revision = models.PositiveIntegerField(_("revision suggested"), default=0)
+    message = models.TextField(_("why"), max_length=1000)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    decision_reason = models.TextField(_("reason given"), max_length=1000, blank=True)
+    suggested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("suggested by"),
+    )
+    created_at = models.DateTimeField(_("suggested"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    core_version = models.ForeignKey(
+        ModuleVersion,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("core version published"),
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "module", "block_key"],
+                condition=models.Q(status="open"),
+                name="one_open_suggestion_per_block",
+            )
+        ]
+        verbose_name = _("suggestion to the core")
+        verbose_name_plural = _("suggestions to the core")
+
+    def __str__(self):
+        return f"{self.edition} · {self.module.slug}/{self.block_key} ({self.status})"
+
+    @property
+    def is_open(self):
+        return self.status == self.Status.OPEN
+
+    def adapted_core_text(self):
+        """(title, body) of the core block as the partner adapted it, in the suggestion's language."""
+        title, body = self.based_on.get("title", ""), self.based_on.get("body", "")
+        # Older adaptations recorded the source language's text as plain strings.
+        title = title.get(self.language, "") if isinstance(title, dict) else title
+        body = body.get(self.language, "") if isinstance(body, dict) else body
+        return title or "", body or ""

@@ -214,9 +214,13 @@ def _core_blocks(snapshot, version_number):
 def _apply_layer(module_slug, blocks, layer, *, source, source_name, version, source_language):
     """One partner's layer over the upstream blocks of a module: (visible blocks, hidden blocks)."""
     adaptations = layer.get("adaptations", {})
+    upstream_keys = {block["key"] for block in blocks}
     locals_by_anchor = {}
     for local in sorted(layer.get("locals", {}).get(module_slug, []), key=lambda item: item.get("position", 0)):
-        locals_by_anchor.setdefault(local.get("after", ""), []).append(local)
+        # A local block whose key the upstream now has was taken into it (an accepted suggestion to the core):
+        # a layer published before that shows the upstream's block, once.
+        if local["key"] not in upstream_keys:
+            locals_by_anchor.setdefault(local.get("after", ""), []).append(local)
 
     def local_block(local):
         return {

@@ -31,10 +31,11 @@ from .adaptation import (
 )
 from .changes import snapshot_changes
 from .forms import BlockTextForm, ChangeNoteForm, EditionPrivacyForm, PartnerLocationForm
-from .models import BlockAdaptation, Curriculum, LocalBlock, Module, Partner, PartnerMembership
+from .models import BlockAdaptation, CoreSuggestion, Curriculum, LocalBlock, Module, Partner, PartnerMembership
 from .publishing import edition_publish, module_publish, module_snapshot
 from .resolution import edition_resolve
 from .roles import can_edit_edition, is_secretariat
+from .suggestions import suggestion_counts
 from .translated import language_direction, translations_of
 
 
@@ -66,12 +67,20 @@ def _edition_url(edition, name="workspace:edition", **kwargs):
 def workspace_index(request):
     memberships = PartnerMembership.objects.filter(user=request.user).select_related("partner__parent")
     curricula = Curriculum.objects.filter(is_published=True)
-    core = None
+    core, suggestions = None, {}
     if is_secretariat(request.user):
         # The secretariat edits the core in the admin and publishes it here: every module, drafts included.
         modules = Module.objects.annotate(latest=Max("versions__number")).order_by("position", "id")
-        core = Curriculum.objects.order_by("slug").prefetch_related(Prefetch("modules", queryset=modules))
-    return render(request, "workspace/index.html", {"memberships": memberships, "curricula": curricula, "core": core})
+        core = list(Curriculum.objects.order_by("slug").prefetch_related(Prefetch("modules", queryset=modules)))
+        counts = suggestion_counts()
+        for curriculum in core:
+            curriculum.open_suggestions = counts.get(curriculum.pk, 0)
+        suggestions = sum(counts.values())
+    return render(
+        request,
+        "workspace/index.html",
+        {"memberships": memberships, "curricula": curricula, "core": core, "open_suggestions": suggestions},
+    )
 
 
 @edition_editor_required
@@ -107,10 +116,25 @@ def module_workspace(request, edition, module_slug):
         messages.error(request, _("This module has no published version to adapt yet."))
         return redirect(_edition_url(edition))
     stale = {item.block_key for item in edition_stale_adaptations(edition=edition) if item.module.pk == module.pk}
+    # Only the edition's own text can be suggested to the core, not its parent partner's.
+    own_keys = set(
+        BlockAdaptation.objects.filter(
+            edition=edition, module=module, action=BlockAdaptation.Action.OVERRIDE
+        ).values_list("block_key", flat=True)
+    ) | set(LocalBlock.objects.filter(edition=edition, module=module).values_list("key", flat=True))
+    suggestions = list(CoreSuggestion.objects.filter(edition=edition, module=module).select_related("core_version"))
     return render(
         request,
         "workspace/module.html",
-        {"edition": edition, "module": resolved_module, "module_obj": module, "stale_keys": stale},
+        {
+            "edition": edition,
+            "module": resolved_module,
+            "module_obj": module,
+            "stale_keys": stale,
+            "own_keys": own_keys,
+            "suggestions": suggestions,
+            "open_suggestion_keys": {item.block_key for item in suggestions if item.is_open},
+        },
     )
 
 

@@ -6,7 +6,15 @@ from django.contrib.auth.models import Group
 from curriculum.models import Block, Module, PartnerMembership
 from curriculum.publishing import curriculum_publish
 
-from .factories import BlockFactory, CurriculumFactory, ModuleFactory, PartnerFactory, UserFactory
+from .factories import (
+    BlockFactory,
+    CurriculumFactory,
+    ModuleFactory,
+    PartnerFactory,
+    RenderingFactory,
+    TermFactory,
+    UserFactory,
+)
 
 # Real processes (Redis, Celery workers, the S3 server) and waiting on them live apart from the personas and content.
 pytest_plugins = ["tests.s3", "tests.processes"]
@@ -183,3 +191,14 @@ def chashma_translator_ru(tajik_partner):
     user = UserFactory(username="translator-chashma-ru")
     TranslatorGrant.objects.create(user=user, language="ru", partner=tajik_partner)
     return user
+
+
+@pytest.fixture
+def glossary(db):
+    """Two contested terms with the network's Arabic and Persian renderings: "leadership" (قيادة, رهبری) and "consensus"."""
+    leadership = TermFactory(text="leadership", note="A shared practice, not a rank.")
+    RenderingFactory(term=leadership, language="ar", text="قيادة")
+    RenderingFactory(term=leadership, language="fa", text="رهبری")
+    consensus = TermFactory(text="consensus", note="Not unanimity.")
+    RenderingFactory(term=consensus, language="ar", text="توافق", variants="توافقي")
+    return {"leadership": leadership, "consensus": consensus}

@@ -2,6 +2,7 @@ import factory
 from django.contrib.auth import get_user_model
 
 from curriculum.models import Block, Curriculum, Module, Partner
+from glossary.models import Rendering, Term
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -56,3 +57,21 @@ class PartnerFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Partner {n}")
     country = "JO"
     languages = ["ar", "en"]
+
+
+class TermFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Term
+
+    text = factory.Sequence(lambda n: f"term {n}")
+    language = "en"
+    note = "Why the rendering matters."
+
+
+class RenderingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Rendering
+
+    term = factory.SubFactory(TermFactory)
+    language = "ar"
+    text = factory.Sequence(lambda n: f"ترجمة {n}")

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from curriculum.models import Curriculum, Edition
 from curriculum.roles import can_view_partner_edition
 from curriculum.translated import language_direction
+from glossary.services import glossary_units
 
 from .exchange import MAX_FILE_BYTES, ExchangeFileError, exchange_filename, exchange_import, exchange_po, exchange_xliff
 from .services import (
@@ -177,7 +178,23 @@ def editor(request, slug, language, module_slug=None, partner_slug=None):
                 request,
                 _("Some translations changed since you opened this page and were not saved; compare and save again."),
             )
-    rows = [{"unit": unit, "conflict": conflicts.get(unit.key), "error": errors.get(unit.key)} for unit in units]
+    # Glossary terms in each source and a warning where the translation (or what was typed) misses their rendering.
+    # An edition's own text is checked against the partner's renderings (its own over its parent's and the network's).
+    glossary = glossary_units(
+        units=units,
+        language=language,
+        partner=edition.partner if edition is not None else None,
+        texts={key: error["text"] for key, error in errors.items()},
+    )
+    rows = [
+        {
+            "unit": unit,
+            "conflict": conflicts.get(unit.key),
+            "error": errors.get(unit.key),
+            "glossary": glossary.get(unit.key),
+        }
+        for unit in units
+    ]
     return render(
         request,
         "translations/editor.html",

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "accounts",
     "workshops",
     "translations",
+    "glossary",
 ]
 
 MIDDLEWARE = [
@@ -72,6 +73,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "curriculum.context_processors.language_switcher",
                 "translations.context_processors.translation_workspace",
+                "glossary.context_processors.glossary_navigation",
             ],
         },
     },

@@ -109,7 +109,7 @@ DEMO_USERS = [
 
 def _secretariat_group():
     group, _created = Group.objects.get_or_create(name="secretariat")
-    permissions = Permission.objects.filter(content_type__app_label__in=["curriculum", "exports"])
+    permissions = Permission.objects.filter(content_type__app_label__in=["curriculum", "exports", "glossary"])
     group.permissions.set(permissions)
     return group
 

@@ -35,7 +35,10 @@ def test_anonymous_visitors_reach_no_rosetta_page(client):
         assert "login" in response["Location"]
 
 
-RECORDS = ["exports/exportjob", "exports/renderedpart", "translations/translationrecord", "audit/auditevent"]
+RECORDS = [
+    "exports/exportjob", "exports/renderedpart", "translations/translationrecord", "audit/auditevent",
+    "curriculum/coresuggestion",
+]  # fmt: skip
 
 
 @pytest.mark.parametrize("record", RECORDS)

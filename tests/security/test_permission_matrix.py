@@ -18,10 +18,12 @@ from audit.models import AuditEvent
 from curriculum.adaptation import adaptation_override, edition_get_or_create, local_block_save
 from curriculum.models import ModuleVersion, PartnerMembership
 from curriculum.publishing import edition_publish
+from curriculum.suggestions import suggestion_make
 from downloads.models import Subscription
 from exports import services as export_services
 from exports.models import ExportJob
-from tests.factories import UserFactory
+from glossary.models import Rendering, Term
+from tests.factories import RenderingFactory, TermFactory, UserFactory
 from workshops.models import Person, Resource, Workshop
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +42,8 @@ PERSIAN = {"translator_fa"} | SECRETARIAT  # the secretariat may translate any l
 TRANSLATORS = {"translator_fa", "translator_ar"} | SECRETARIAT
 # Tamkeen's edition is in English and Arabic and its own text is in English: Arabic translators only.
 ARABIC = {"translator_ar"} | SECRETARIAT
+# Those who write or translate content read the glossary; a plain account (trainer, staff only) does not.
+GLOSSARY_READERS = {"partner_editor", "affiliate_editor", "other_editor"} | TRANSLATORS
 
 
 # route name → (allowed personas for GET, allowed personas for POST or None when POST is not accepted)
@@ -64,6 +68,10 @@ RULES = {
     "workspace:local-new": (OWN_PARTNER, OWN_PARTNER),
     "workspace:local-edit": (OWN_PARTNER, OWN_PARTNER),
     "workspace:local-action": (None, OWN_PARTNER),
+    "workspace:suggest": (OWN_PARTNER, OWN_PARTNER),
+    "workspace:suggestions": (SECRETARIAT, None),
+    "workspace:suggestion": (SECRETARIAT, None),
+    "workspace:suggestion-decide": (None, SECRETARIAT),
     "audit:trail": (SECRETARIAT, None),
     "exports:request": (None, EVERYONE),
     "exports:job": (EVERYONE, None),
@@ -106,6 +114,15 @@ RULES = {
     "translations:edition_download": (ARABIC, None),
     "translations:edition_upload": (None, ARABIC),
     "translations:edition_editor": (ARABIC, ARABIC),
+    "glossary:list": (GLOSSARY_READERS, None),
+    "glossary:export": (GLOSSARY_READERS, None),
+    "glossary:term-new": (SECRETARIAT, SECRETARIAT),
+    "glossary:term-edit": (SECRETARIAT, SECRETARIAT),
+    "glossary:term-remove": (None, SECRETARIAT),
+    "glossary:import": (SECRETARIAT, SECRETARIAT),
+    # A partner's renderings: its own members and the secretariat; not its affiliate's nor another partner's editor.
+    "glossary:partner-renderings": (OWN_PARTNER | SECRETARIAT, OWN_PARTNER | SECRETARIAT),
+    "glossary:partner-import": (OWN_PARTNER | SECRETARIAT, OWN_PARTNER | SECRETARIAT),
     # Rosetta's two redirects lead to the file list, which applies the rules.
     "rosetta-old-home-redirect": (EVERYONE, None),
     "rosetta-file-list-redirect": (EVERYONE, None),
@@ -165,6 +182,9 @@ def world(handbook, partner, affiliate, other_partner, settings, tmp_path, staff
     adaptation_override(edition=edition, module=module, block_key="facilitator-note", title={}, body={"en": "Ours."})
     local = local_block_save(edition=edition, module=module, kind="text", title={}, body={"en": "Local."})
     edition_publish(edition=edition)
+    suggestion, _created = suggestion_make(
+        edition=edition, module=module, block_key="facilitator-note", message="Ours."
+    )
     job = export_services.export_request(curriculum=handbook, language="en", enqueue=False)
     export_services.export_job_render(job_id=job.pk)
     review = ExportJob.objects.create(
@@ -184,6 +204,7 @@ def world(handbook, partner, affiliate, other_partner, settings, tmp_path, staff
         file_type="application/pdf", file_size=15,
     )  # fmt: skip
     subscription = Subscription.objects.create(email="t@example.org", curriculum=handbook, language="en")
+    term = RenderingFactory(term=TermFactory(pk=4242, text="leadership"), language="ar", text="قيادة").term
     partner.logo.save("logo.png", ContentFile(b"\x89PNG\r\n\x1a\n logo"))
     kwargs = {
         "curriculum:detail": {"slug": handbook.slug},
@@ -229,6 +250,11 @@ def world(handbook, partner, affiliate, other_partner, settings, tmp_path, staff
             "module_slug": "session-1",
         },
         "rosetta-file-list": {"po_filter": "project"},
+        "glossary:export": {"file_format": "tbx"},
+        "glossary:term-edit": {"pk": term.pk},
+        "glossary:term-remove": {"pk": term.pk},
+        "glossary:partner-renderings": {"partner_slug": partner.slug, "pk": term.pk},
+        "glossary:partner-import": {"partner_slug": partner.slug},
         "rosetta-form": {"po_filter": "project", "lang_id": "fa", "idx": 0},
         "rosetta-download-file": {"po_filter": "project", "lang_id": "fa", "idx": 0},
     }
@@ -241,6 +267,9 @@ def world(handbook, partner, affiliate, other_partner, settings, tmp_path, staff
     kwargs["workspace:block-action"] = {**kwargs["workspace:override"], "action": "hide"}
     kwargs["workspace:local-edit"] = {**edition_kwargs, "module_slug": "session-1", "key": local.key}
     kwargs["workspace:local-action"] = {**kwargs["workspace:local-edit"], "action": "delete"}
+    kwargs["workspace:suggest"] = kwargs["workspace:override"]
+    kwargs["workspace:suggestion"] = {"pk": suggestion.pk}
+    kwargs["workspace:suggestion-decide"] = {"pk": suggestion.pk, "decision": "accept"}
     post_data = {
         "exports:request": {"curriculum": handbook.slug, "language": "en", "profile": "a4"},
         "workspace:override": {"revision": 1, "body_en": "Changed."},
@@ -248,10 +277,15 @@ def world(handbook, partner, affiliate, other_partner, settings, tmp_path, staff
         "workspace:local-new": {"kind": "text", "body_en": "New."},
         "workspace:publish": {"change_note": "x"},
         "workspace:core-publish": {"change_note": "x"},
+        "workspace:suggest": {"message": "Better for everyone."},
+        "workspace:suggestion-decide": {"reason": "Thank you.", "confirm": "on"},
         "workspace:partner-location": {"location_visibility": "hidden"},
         "workspace:privacy": {"is_private": "on"},
         "downloads:subscribe": {"email": "new@example.org"},
         "set_language": {"language": "fr"},
+        "glossary:term-new": {"text": "consensus", "language": "en", "rendering_ar": "توافق"},
+        "glossary:term-edit": {"text": "leadership", "language": "en", "rendering_ar": "ريادة"},
+        "glossary:partner-renderings": {"rendering_ar": "ريادة"},
     }
     return {"users": users, "kwargs": kwargs, "post": post_data, "handbook": handbook}
 
@@ -267,7 +301,13 @@ def _refused(response, url):
 
 
 def _changes():
-    return (AuditEvent.objects.count(), ExportJob.objects.count(), Subscription.objects.count())
+    return (
+        AuditEvent.objects.count(),
+        ExportJob.objects.count(),
+        Subscription.objects.count(),
+        list(Term.objects.order_by("pk").values_list("pk", "text", "note")),
+        list(Rendering.objects.order_by("pk").values_list("pk", "term_id", "language", "partner_id", "text")),
+    )
 
 
 @pytest.mark.parametrize("route", sorted(RULES))
@@ -287,6 +327,9 @@ def test_every_persona_gets_the_expected_answer(client, world, route, settings):
                     token=world["kwargs"][route]["token"],
                     defaults={"email": "t@example.org", "curriculum": world["handbook"], "language": "en"},
                 )
+            if route == "glossary:term-remove" and not Term.objects.filter(pk=4242).exists():
+                # The previous persona's POST did remove it: each persona starts with the term.
+                RenderingFactory(term=TermFactory(pk=4242, text="leadership"), language="ar", text="قيادة")
             before = _changes()
             response = (
                 getattr(client, method)(url, world["post"].get(route, {})) if method == "post" else client.get(url)

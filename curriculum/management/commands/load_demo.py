@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from curriculum.demo import DEMO_PASSWORD, DEMO_USERS, demo_load
+from glossary.demo import glossary_demo_load
 
 
 class Command(BaseCommand):
@@ -19,5 +20,6 @@ class Command(BaseCommand):
         for curriculum in result["curricula"]:
             self.stdout.write(f"Curriculum '{curriculum.slug}': {curriculum.modules.count()} modules, published.")
         self.stdout.write(f"Partners: {len(result['partners'])}.")
+        self.stdout.write(f"Glossary: {glossary_demo_load(partners=result['partners'])} terms.")
         names = ", ".join(username for username, _persona, _scope in DEMO_USERS)
         self.stdout.write(self.style.SUCCESS(f"Demo logins (password '{DEMO_PASSWORD}'): {names}"))
