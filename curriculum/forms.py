@@ -62,11 +62,11 @@ class PartnerLocationForm(forms.ModelForm):
 
 
 class EditionPrivacyForm(forms.ModelForm):
-    """Who sees an edition: everyone, or only the partner's members and the affiliates it chooses."""
+    """Who sees an edition (everyone, or only the partner's members and chosen affiliates), and which translations."""
 
     class Meta:
         model = Edition
-        fields = ["is_private", "shared_with"]
+        fields = ["is_private", "shared_with", "approved_translations_only"]
         widgets = {"shared_with": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, **kwargs):

@@ -16,6 +16,14 @@ class Curriculum(models.Model):
     is_published = models.BooleanField(
         _("published"), default=False, help_text=_("Only published curricula reach trainers.")
     )
+    approved_translations_only = models.BooleanField(
+        _("approved translations only"),
+        default=False,
+        help_text=_(
+            "Published pages and PDFs of every edition show only translations a reviewer approved; "
+            "the others fall back along the language chain."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -226,6 +234,14 @@ class Edition(models.Model):
         _("private"),
         default=False,
         help_text=_("Only the partner's members, the affiliates chosen below and the secretariat see it."),
+    )
+    approved_translations_only = models.BooleanField(
+        _("approved translations only"),
+        default=False,
+        help_text=_(
+            "Published pages and PDFs of this edition show only translations a reviewer approved; "
+            "the others fall back along the language chain."
+        ),
     )
     shared_with = models.ManyToManyField(
         Partner,

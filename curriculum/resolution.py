@@ -8,10 +8,11 @@ from functools import cached_property
 from django.db import models
 from django.utils.translation import gettext_lazy
 
+from .approval import approved_translations, edition_approvals, first_left_out
 from .markup import markdown_to_html
 from .models import Block, Curriculum, Module, Partner
 from .publishing import edition_layer_snapshot, module_snapshot, published_edition_versions, published_versions
-from .translated import language_direction, pick, translations_of
+from .translated import language_chain, language_direction, pick, translations_of
 
 #
 # An edition is a stack of layers: the core's published module versions, then
@@ -43,6 +44,8 @@ class ResolvedBlock:
     is_stale: bool = False
     # An adaptation made against upstream text that has changed since (see edition_stale_adaptations).
     upstream_changed: bool = False
+    # The language of a translation left out because no reviewer approved it (approved-only editions).
+    unapproved_language: str = ""
 
     @property
     def direction(self):
@@ -107,6 +110,7 @@ class ResolvedEdition:
     draft: bool = False
     edition_versions: dict = field(default_factory=dict)  # partner slug → published edition version number
     edition_version_ids: list = field(default_factory=list)
+    approved_only: bool = False
 
     @property
     def direction(self):
@@ -132,6 +136,15 @@ class ResolvedEdition:
     def fallback_languages(self):
         return sorted({block.language for module in self.modules for block in module.blocks if block.is_fallback})
 
+    @property
+    def unapproved_blocks(self):
+        return [
+            f"{module.slug}/{block.key}:{block.unapproved_language}"
+            for module in self.modules
+            for block in module.blocks
+            if block.unapproved_language
+        ]
+
     def content_digest(self):
         """A hash of everything the edition shows; any change to the text changes it."""
         payload = {
@@ -146,6 +159,9 @@ class ResolvedEdition:
                 for m in self.modules
             ],
         }
+        if self.approved_only:
+            # The marker of a translation left out for review prints too (other editions' digests stay as they were).
+            payload["approved_only"] = self.unapproved_blocks
         encoded = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()
         return hashlib.sha256(encoded).hexdigest()
 
@@ -267,7 +283,15 @@ def _apply_layer(module_slug, blocks, layer, *, source, source_name, version, so
     return visible, hidden
 
 
-def _pick_block(block, language):
+def _pick_block(block, language, module_slug="", approvals=None, source_language="en"):
+    unapproved = ""
+    if approvals is not None and block["source"] == Source.CORE:
+        # Partners' own text (overrides, local blocks) is theirs to publish: only core translations wait for review.
+        ref, stale = f"{module_slug}/{block['key']}", block["stale_languages"]
+        bodies = approved_translations(block["body"], approvals, "block", ref, "body", source_language, stale)
+        titles = approved_translations(block["title"], approvals, "block", ref, "title", source_language, stale)
+        unapproved = first_left_out(block["body"], bodies, language)
+        block = {**block, "body": bodies, "title": titles}
     body, body_language = pick(block["body"], language)
     if not body and block["body"]:
         # An override written only in languages off this chain: show it rather than nothing.
@@ -275,6 +299,9 @@ def _pick_block(block, language):
     block_title, _title_language = pick(block["title"], body_language)
     if not block_title:
         block_title, _title_language = pick(block["title"], language)
+    chain = language_chain(language)
+    if unapproved and body_language in chain and chain.index(unapproved) > chain.index(body_language):
+        unapproved = ""  # left out further down the chain than the translation shown: nothing stood in for it
     return ResolvedBlock(
         key=block["key"],
         kind=block["kind"],
@@ -288,13 +315,20 @@ def _pick_block(block, language):
         adaptation=block["adaptation"],
         is_stale=body_language in block["stale_languages"],
         upstream_changed=block["upstream_changed"],
+        unapproved_language=unapproved,
     )
 
 
-def _resolve_module(snapshot, language, version=None, layers=(), source_language="en"):
-    title, title_language = pick(snapshot["title"], language)
-    summary, summary_language = pick(snapshot.get("summary", {}), language)
-    topic, _topic_language = pick(snapshot.get("topic", {}), language)
+def _resolve_module(snapshot, language, version=None, layers=(), source_language="en", approvals=None):
+    texts = {name: snapshot.get(name, {}) for name in ("title", "summary", "topic")}
+    if approvals is not None:
+        texts = {
+            name: approved_translations(values, approvals, "module", snapshot["slug"], name, source_language)
+            for name, values in texts.items()
+        }
+    title, title_language = pick(texts["title"], language)
+    summary, summary_language = pick(texts["summary"], language)
+    topic, _topic_language = pick(texts["topic"], language)
     blocks, hidden = module_raw_blocks(snapshot, version.number if version else None, layers, source_language)
     return ResolvedModule(
         slug=snapshot["slug"],
@@ -308,8 +342,8 @@ def _resolve_module(snapshot, language, version=None, layers=(), source_language
         summary_language=summary_language,
         version_id=version.pk if version else None,
         version_number=version.number if version else None,
-        blocks=[_pick_block(block, language) for block in blocks],
-        hidden=[_pick_block(block, language) for block in hidden],
+        blocks=[_pick_block(block, language, snapshot["slug"], approvals, source_language) for block in blocks],
+        hidden=[_pick_block(block, language, snapshot["slug"], approvals, source_language) for block in hidden],
     )
 
 
@@ -322,9 +356,16 @@ def edition_layers(*, curriculum, partner, draft=False, edition_version_ids=None
 
     Returns (layers, {partner slug: published version number}, [published version ids]).
     """
-    layers, edition_versions, version_ids = [], {}, []
+    return _edition_layers(
+        curriculum=curriculum, partner=partner, draft=draft, edition_version_ids=edition_version_ids
+    )[:3]
+
+
+def _edition_layers(*, curriculum, partner, draft, edition_version_ids):
+    # Also says whether the partner's own published edition shows approved translations only.
+    layers, edition_versions, version_ids, approved_only = [], {}, [], False
     if partner is None:
-        return layers, edition_versions, version_ids
+        return layers, edition_versions, version_ids, approved_only
     lineage = partner.lineage_ids or [partner.pk]
     upstream_ids = lineage[1:] if draft else lineage
     published = {
@@ -346,6 +387,8 @@ def edition_layers(*, curriculum, partner, draft=False, edition_version_ids=None
         elif version is not None:
             edition_versions[version.edition.partner.slug] = version.number
             version_ids.append(version.pk)
+            if partner_id == partner.pk:
+                approved_only = version.edition.approved_translations_only
             layers.append(
                 {
                     "layer": version.snapshot,
@@ -354,38 +397,61 @@ def edition_layers(*, curriculum, partner, draft=False, edition_version_ids=None
                     "version": version.number,
                 }
             )
-    return layers, edition_versions, version_ids
+    return layers, edition_versions, version_ids, approved_only
 
 
-def edition_resolve(*, curriculum, language, partner=None, version_ids=None, edition_version_ids=None, draft=False):
+def edition_resolve(
+    *,
+    curriculum,
+    language,
+    partner=None,
+    version_ids=None,
+    edition_version_ids=None,
+    draft=False,
+    approved_only=None,
+):
     """The ordered, fully resolved modules and blocks of an edition, in a constant number of queries.
 
     Trainers and PDFs see published versions only. `draft=True` shows an editor
     the current text of the top layer (the core, or the partner's own
     adaptations over published upstream layers). `version_ids` and
     `edition_version_ids` pin exactly the versions a job was asked for.
+    A published edition shows approved translations only when the curriculum or the
+    partner's edition asks for it (`approved_only` overrides that); drafts show every translation.
     """
-    layers, edition_versions, pinned_layer_ids = edition_layers(
+    layers, edition_versions, pinned_layer_ids, edition_approved_only = _edition_layers(
         curriculum=curriculum, partner=partner, draft=draft, edition_version_ids=edition_version_ids
     )
+    if approved_only is None:
+        approved_only = not draft and (curriculum.approved_translations_only or edition_approved_only)
+    approvals = edition_approvals(curriculum=curriculum, language=language) if approved_only else None
     source_language = curriculum.source_language
     if draft and partner is None:
         modules = curriculum.modules.order_by("position", "id").prefetch_related("blocks")
         # Drafts leave out snapshot facts (staleness): they would cost a query per module.
         resolved = [
             _resolve_module(
-                module_snapshot(module, module.blocks.all(), facts=False), language, source_language=source_language
+                module_snapshot(module, module.blocks.all(), facts=False),
+                language,
+                source_language=source_language,
+                approvals=approvals,
             )
             for module in modules
         ]
     else:
         resolved = [
-            _resolve_module(version.snapshot, language, version, layers, source_language)
+            _resolve_module(version.snapshot, language, version, layers, source_language, approvals)
             for version in published_versions(curriculum, version_ids)
         ]
         resolved.sort(key=lambda module: (module.position, module.slug))
-    title, title_language = pick(translations_of(curriculum, "title"), language)
-    description, description_language = pick(translations_of(curriculum, "description"), language)
+    titles, descriptions = translations_of(curriculum, "title"), translations_of(curriculum, "description")
+    if approvals is not None:
+        titles = approved_translations(titles, approvals, "curriculum", curriculum.slug, "title", source_language)
+        descriptions = approved_translations(
+            descriptions, approvals, "curriculum", curriculum.slug, "description", source_language
+        )
+    title, title_language = pick(titles, language)
+    description, description_language = pick(descriptions, language)
     return ResolvedEdition(
         curriculum=curriculum,
         partner=partner,
@@ -398,6 +464,7 @@ def edition_resolve(*, curriculum, language, partner=None, version_ids=None, edi
         draft=draft,
         edition_versions=edition_versions,
         edition_version_ids=pinned_layer_ids,
+        approved_only=approved_only,
     )
 
 

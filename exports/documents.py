@@ -153,7 +153,10 @@ def _edition_document(spec, edition, document):
 
 
 def edition_report(edition):
-    """Facts about the content for the job's report: which languages stood in, which blocks fell back or are stale."""
+    """Facts about the content for the job's report: which languages stood in, which blocks fell back or are stale.
+
+    An edition that prints approved translations only says so, with the translations left out for review.
+    """
     return {
         "fallback_languages": edition.fallback_languages,
         "fallback_blocks": [
@@ -168,6 +171,7 @@ def edition_report(edition):
             for block in module.blocks
             if block.is_stale
         ],
+        **({"approved_only": True, "unapproved_blocks": edition.unapproved_blocks} if edition.approved_only else {}),
     }
 
 

@@ -119,6 +119,31 @@ def translator_fr(db):
     return _translator("translator-fr", "fr")
 
 
+def _reviewer(username, language, partner=None):
+    """A translator of the language whose grant also lets them approve translations (of one partner's, if given)."""
+    from translations.models import TranslatorGrant
+
+    user = _translator(username, language) if partner is None else UserFactory(username=username)
+    TranslatorGrant.objects.create(user=user, language=language, partner=partner, may_review=True)
+    return user
+
+
+@pytest.fixture
+def reviewer_fa(db):
+    return _reviewer("reviewer-fa", "fa")
+
+
+@pytest.fixture
+def reviewer_ar(db):
+    return _reviewer("reviewer-ar", "ar")
+
+
+@pytest.fixture
+def partner_reviewer_fa(partner):
+    """Reviews Persian in Tamkeen's editions (and its affiliates') only."""
+    return _reviewer("reviewer-tamkeen-fa", "fa", partner)
+
+
 @pytest.fixture
 def handbook(db):
     """A small curriculum in English, Arabic, Persian and Russian, with one untranslated block."""

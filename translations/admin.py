@@ -44,15 +44,17 @@ class MinorEditAdminMixin:
 
 @admin.register(TranslatorGrant)
 class TranslatorGrantAdmin(admin.ModelAdmin):
-    list_display = ("user", "language", "partner")
-    list_filter = ("language",)
+    list_display = ("user", "language", "partner", "may_review")
+    list_filter = ("language", "may_review")
     autocomplete_fields = ("user",)
 
 
 @admin.register(TranslationRecord)
 class TranslationRecordAdmin(RecordAdmin):
-    list_display = ("content_type", "object_id", "field", "language", "translated_at", "translated_by")
-    list_filter = ("language", "content_type")
+    list_display = (
+        "content_type", "object_id", "field", "language", "translated_at", "translated_by", "review_state",
+    )  # fmt: skip
+    list_filter = ("language", "content_type", "review_state")
 
     def has_change_permission(self, request, obj=None):
         return False

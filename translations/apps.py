@@ -27,6 +27,12 @@ class TranslationsConfig(AppConfig):
 
         if stale_languages_of_blocks not in SNAPSHOT_BLOCK_FACTS:
             SNAPSHOT_BLOCK_FACTS.append(stale_languages_of_blocks)
+        from curriculum.approval import APPROVALS
+
+        from .review import curriculum_approvals
+
+        if curriculum_approvals not in APPROVALS:
+            APPROVALS.append(curriculum_approvals)
         from celery.signals import task_prerun
 
         from .catalogs import catalogs_refresh_if_published

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from lxml import etree
 
+from .models import ReviewState
 from .services import (
     TranslationConflict,
     text_hash,
@@ -131,11 +132,15 @@ def exchange_xliff(*, curriculum, language, module=None, edition=None):
     states = {"current": "translated", "stale": "needs-review-translation", "missing": "new"}
     for unit in units:
         trans_unit = etree.SubElement(body, f"{{{XLIFF_NS}}}trans-unit", id=unit.key, resname=unit.key)
-        if unit.status == "current":
+        # A reviewer's approval travels as XLIFF's own: approved="yes" and state "signed-off". Importing a
+        # file never approves anything (translations/review.py): a changed target needs review again.
+        approved = unit.review_state == ReviewState.APPROVED
+        if approved:
             trans_unit.set("approved", "yes")
         trans_unit.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
         etree.SubElement(trans_unit, f"{{{XLIFF_NS}}}source").text = unit.source
-        target = etree.SubElement(trans_unit, f"{{{XLIFF_NS}}}target", state=states[unit.status])
+        state = "signed-off" if approved else states[unit.status]
+        target = etree.SubElement(trans_unit, f"{{{XLIFF_NS}}}target", state=state)
         target.text = unit.translation
         group = etree.SubElement(
             trans_unit, f"{{{XLIFF_NS}}}context-group", attrib={"name": "po-entry", "purpose": "information"}

@@ -5,6 +5,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class ReviewState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    NEEDS_REVIEW = "needs_review", _("Needs review")
+    APPROVED = "approved", _("Approved")
+
+
 class TranslationRecord(models.Model):
     """What the source of one translated field said when its translation in one language was last made current.
 
@@ -12,6 +18,11 @@ class TranslationRecord(models.Model):
     differs from `source_hash`. `source_text` is kept to show the translator a
     word-level diff of what changed; `translation_hash` tells a real change of
     the translation apart from a save that merely re-wrote the same text.
+
+    Review (translations/review.py): `review_state` is the current text's state;
+    `approved_hash` is the hash of the last text a reviewer approved, kept while
+    a newer text waits for review, so a published version holding the approved
+    text still prints it where an edition shows approved translations only.
     """
 
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, verbose_name=_("content type"))
@@ -31,6 +42,20 @@ class TranslationRecord(models.Model):
         related_name="+",
         verbose_name=_("translated by"),
     )
+    review_state = models.CharField(
+        _("review state"), max_length=16, choices=ReviewState.choices, default=ReviewState.NEEDS_REVIEW
+    )
+    approved_hash = models.CharField(_("hash of the approved translation"), max_length=64, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    review_comment = models.TextField(_("reviewer's comment"), blank=True)
 
     class Meta:
         constraints = [
@@ -45,10 +70,26 @@ class TranslationRecord(models.Model):
     def __str__(self):
         return f"{self.content_type.model}:{self.object_id}:{self.field}:{self.language}"
 
+    def review_state_of(self, translation_hash, *, stale=False):
+        """The review state of the translation with this hash: approved only while it is the approved, current text."""
+        if self.review_state == ReviewState.APPROVED and (stale or self.approved_hash != translation_hash):
+            return ReviewState.NEEDS_REVIEW
+        return self.review_state
+
+
+def unit_review_state(unit):
+    """The review state of a translation unit ("" if untranslated); see translations/review.py."""
+    if unit.status == "missing":
+        return ""
+    if unit.record is None:
+        return ReviewState.NEEDS_REVIEW
+    return unit.record.review_state_of(unit.translation_hash, stale=unit.is_stale)
+
 
 class TranslatorGrant(models.Model):
     """A language a person may translate content into, for the core and every partner or for one partner only.
 
+    With `may_review` the person also approves translations in that scope.
     Membership of the group `translators-<language>` counts as a grant for every
     edition (it is also what django-rosetta reads for interface strings).
     """
@@ -65,6 +106,11 @@ class TranslatorGrant(models.Model):
         related_name="translator_grants",
         verbose_name=_("partner"),
         help_text=_("Leave empty to translate the core curriculum and every partner's editions."),
+    )
+    may_review = models.BooleanField(
+        _("may review"),
+        default=False,
+        help_text=_("Approves translations in this language (of this partner's editions only, if a partner is set)."),
     )
 
     class Meta:

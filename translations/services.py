@@ -15,7 +15,7 @@ from curriculum.models import Block, Curriculum, EditionText, Module
 from curriculum.roles import is_secretariat
 from curriculum.translated import BLOCK_FIELDS, CURRICULUM_FIELDS, MODULE_FIELDS
 
-from .models import TranslationRecord, TranslatorGrant
+from .models import ReviewState, TranslationRecord, TranslatorGrant
 
 # The translated content and its fields; an app with more translated content
 # (partner overrides) adds its model with `translated_model_register`.
@@ -113,6 +113,7 @@ def translation_records_sync(*, obj, user=None):
             elif record.translation_hash != translation_digest:
                 record.source_hash, record.source_text = text_hash(source), source
                 record.translation_hash, record.translated_at, record.translated_by = translation_digest, now, user
+                record.review_state = ReviewState.NEEDS_REVIEW  # a changed text is reviewed again, whoever changed it
                 changed.append(record)
     gone += [record.pk for record in records.values()]  # fields no longer translated
     if gone:
@@ -120,9 +121,8 @@ def translation_records_sync(*, obj, user=None):
     if new:
         TranslationRecord.objects.bulk_create(new, ignore_conflicts=True)
     if changed:
-        TranslationRecord.objects.bulk_update(
-            changed, ["source_hash", "source_text", "translation_hash", "translated_at", "translated_by"]
-        )
+        fields = ["source_hash", "source_text", "translation_hash", "translated_at", "translated_by", "review_state"]
+        TranslationRecord.objects.bulk_update(changed, fields)
 
 
 def source_texts(obj):
@@ -291,6 +291,8 @@ def translation_save(
                 "translation_hash": text_hash(text),
                 "translated_at": timezone.now(),
                 "translated_by": user,
+                "review_state": ReviewState.NEEDS_REVIEW,  # a draft: translations.review.translation_save_draft
+                **({"approved_hash": ""} if mark_current else {}),  # approved for the old source: void
             },
         )
     return True

@@ -18,7 +18,7 @@ from curriculum.models import Block, BlockAdaptation, Curriculum, Edition, Local
 from curriculum.roles import private_editions_hidden_from
 from curriculum.translated import language_direction
 
-from .models import TranslationRecord, TranslatorGrant
+from .models import ReviewState, TranslationRecord, TranslatorGrant, unit_review_state
 from .services import (
     MARKDOWN_FIELDS,
     SHORT_FIELDS,
@@ -49,6 +49,7 @@ class Unit:
     # Computed once per field, shared by its units in every language.
     source_hash: str
     words: int
+    review_state = property(unit_review_state)  # draft, needs_review, approved; "" untranslated
 
     @property
     def translation_hash(self):
@@ -220,11 +221,13 @@ class Progress:
     current_units: int = 0
     stale_units: int = 0
     missing_units: int = 0
+    approved: int = 0  # words of current translations a reviewer approved (part of `current`)
 
     def add(self, unit):
         status = unit.status
         setattr(self, status, getattr(self, status) + unit.words)
         setattr(self, f"{status}_units", getattr(self, f"{status}_units") + 1)
+        self.approved += unit.words if unit.review_state == ReviewState.APPROVED else 0
 
     @property
     def total(self):

@@ -1,3 +1,4 @@
+from contextlib import suppress
 from functools import wraps
 
 from django.conf import settings
@@ -7,8 +8,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from curriculum.models import Curriculum, Edition
@@ -17,6 +19,18 @@ from curriculum.translated import language_direction
 from glossary.services import glossary_units
 
 from .exchange import MAX_FILE_BYTES, ExchangeFileError, exchange_filename, exchange_import, exchange_po, exchange_xliff
+from .review import (
+    ReviewConflict,
+    ReviewProblem,
+    ReviewRefused,
+    may_review_own_work,
+    review_check_allowed,
+    reviewer_languages,
+    translation_approve,
+    translation_save_draft,
+    translation_send_back,
+    translation_submit,
+)
 from .services import (
     TranslationConflict,
     TranslationRefused,
@@ -27,6 +41,12 @@ from .services import (
     translator_languages,
 )
 from .units import curriculum_progress, edition_languages_for, scope_units, translation_scopes
+
+REVIEW_FILTERS = {
+    "needs_review": gettext_lazy("Needs review"),
+    "draft": gettext_lazy("Drafts"),
+    "approved": gettext_lazy("Approved"),
+}
 
 
 def translator_required(view):
@@ -65,18 +85,27 @@ def _scope(request, slug, language, module_slug=None, partner_slug=None):
     edition = _edition(request, curriculum, partner_slug) if partner_slug else None
     if edition is not None and language not in edition.languages:
         raise Http404
-    try:
-        translation_check_allowed(
-            user=request.user,
-            language=language,
-            # An edition's blocks each have their own source language; saving refuses each one's source.
-            source_language=curriculum.source_language if edition is None else None,
-            partner=edition.partner if edition is not None else None,
-        )
-    except TranslationRefused as refusal:
-        raise PermissionDenied(str(refusal)) from None
+    _check(translation_check_allowed, TranslationRefused, request, curriculum, edition, language)
     module = get_object_or_404(curriculum.modules, slug=module_slug) if module_slug else None
     return curriculum, module, edition
+
+
+def _check(check, refused, request, curriculum, edition, language):
+    """A translating or reviewing right in this scope; refused, a 403 with the reason."""
+    try:
+        check(
+            user=request.user,
+            language=language,
+            # An edition's blocks each have their own source language; each save or review refuses its own.
+            source_language=curriculum.source_language if edition is None else None,
+            partner=_partner(edition),
+        )
+    except refused as refusal:
+        raise PermissionDenied(str(refusal)) from None
+
+
+def _partner(edition):
+    return edition.partner if edition is not None else None
 
 
 def _edition_kwargs(curriculum, edition, **kwargs):
@@ -126,19 +155,19 @@ def edition_matrix(request, slug, partner_slug):
     )
 
 
-def _editor_units(curriculum, module, edition, language):
+def _units(curriculum, module, language, edition=None):
     units = scope_units(curriculum=curriculum, module=module, edition=edition, languages=[language])[language]
-    if module is None:
-        units = [unit for unit in units if unit.key.startswith("curriculum:")]
-    return units
+    return units if module is not None else [unit for unit in units if unit.key.startswith("curriculum:")]
 
 
 @translator_required
 def editor(request, slug, language, module_slug=None, partner_slug=None):
     curriculum, module, edition = _scope(request, slug, language, module_slug, partner_slug)
-    units = _editor_units(curriculum, module, edition, language)
+    units = _units(curriculum, module, language, edition)
     conflicts, errors, saved = {}, {}, 0
     if request.method == "POST":
+        # "Save" asks for review; "Save as draft" keeps the translations from reviewers for now.
+        save = translation_save_draft if request.POST.get("save") == "draft" else translation_save
         for unit in units:
             text = request.POST.get(f"t:{unit.key}")
             if text is None:
@@ -146,9 +175,20 @@ def editor(request, slug, language, module_slug=None, partner_slug=None):
             mark_current = request.POST.get(f"c:{unit.key}") == "on"
             base_translation = request.POST.get(f"b:{unit.key}", "")
             if text_hash(text) == base_translation and not mark_current:
+                if request.POST.get(f"r:{unit.key}") == "on" and unit.review_state == "draft":
+                    # Changed meanwhile: not submitted, and the page shows the new text with its state.
+                    with suppress(ReviewConflict, ReviewProblem):
+                        saved += translation_submit(
+                            user=request.user,
+                            obj=unit.obj,
+                            field=unit.field,
+                            language=language,
+                            reviewed_hash=base_translation,
+                            partner=_partner(edition),
+                        )
                 continue  # untouched on the page
             try:
-                saved += translation_save(
+                saved += save(
                     user=request.user,
                     obj=unit.obj,
                     field=unit.field,
@@ -157,7 +197,7 @@ def editor(request, slug, language, module_slug=None, partner_slug=None):
                     base_translation_hash=base_translation,
                     base_source_hash=request.POST.get(f"s:{unit.key}", ""),
                     mark_current=mark_current,
-                    partner=edition.partner if edition is not None else None,
+                    partner=_partner(edition),
                 )
             except TranslationRefused as refusal:
                 raise PermissionDenied(str(refusal)) from None
@@ -170,20 +210,33 @@ def editor(request, slug, language, module_slug=None, partner_slug=None):
                 request,
                 ngettext("%(count)d translation saved.", "%(count)d translations saved.", saved) % {"count": saved},
             )
-            return redirect(request.path)
-        # Show the page again with the current texts and the translator's own versions: nothing is lost.
-        units = _editor_units(curriculum, module, edition, language)
+            return redirect(request.get_full_path())
         if conflicts:
             messages.error(
                 request,
                 _("Some translations changed since you opened this page and were not saved; compare and save again."),
             )
+    status = 409 if conflicts else 400 if errors else 200
+    return editor_page(
+        request, curriculum, module, language, edition=edition, conflicts=conflicts, errors=errors, status=status
+    )
+
+
+def editor_page(
+    request, curriculum, module, language, *, edition=None, conflicts=None, errors=None, reviews=None, status=200
+):
+    """The editor with the current texts and, after a refused save or review, the person's own input beside them."""
+    units = _units(curriculum, module, language, edition)
+    review_filter = request.GET.get("review", "")
+    if review_filter in REVIEW_FILTERS:
+        units = [unit for unit in units if unit.review_state == review_filter]
+    conflicts, errors, reviews = conflicts or {}, errors or {}, reviews or {}
     # Glossary terms in each source and a warning where the translation (or what was typed) misses their rendering.
     # An edition's own text is checked against the partner's renderings (its own over its parent's and the network's).
     glossary = glossary_units(
         units=units,
         language=language,
-        partner=edition.partner if edition is not None else None,
+        partner=_partner(edition),
         texts={key: error["text"] for key, error in errors.items()},
     )
     rows = [
@@ -192,9 +245,13 @@ def editor(request, slug, language, module_slug=None, partner_slug=None):
             "conflict": conflicts.get(unit.key),
             "error": errors.get(unit.key),
             "glossary": glossary.get(unit.key),
+            "review": reviews.get(unit.key),
         }
         for unit in units
     ]
+    query = {"module": module.slug if module else "", "review": review_filter}
+    review_url = reverse(_route(edition, "review"), kwargs=_edition_kwargs(curriculum, edition, language=language))
+    review_url += "?" + urlencode({name: value for name, value in query.items() if value})
     return render(
         request,
         "translations/editor.html",
@@ -214,9 +271,74 @@ def editor(request, slug, language, module_slug=None, partner_slug=None):
                 _route(edition, "download"),
                 kwargs=_edition_kwargs(curriculum, edition, language=language, file_format="xliff"),
             ),
+            "review_filter": review_filter if review_filter in REVIEW_FILTERS else "",
+            "review_filters": REVIEW_FILTERS.items(),
+            "can_review": language in reviewer_languages(request.user, _partner(edition)),
+            "may_review_own_work": may_review_own_work(),
+            "review_url": review_url.rstrip("?"),
         },
-        status=409 if conflicts else 400 if errors else 200,
+        status=status,
     )
+
+
+REVIEW_DECISIONS = {"approve": translation_approve, "send_back": translation_send_back}
+
+
+@require_POST
+@translator_required
+def review(request, slug, language, partner_slug=None):
+    """A reviewer approves the translation they read, or sends it back with a comment (`?module=<slug>`)."""
+    curriculum, module, edition = _scope(request, slug, language, request.GET.get("module") or None, partner_slug)
+    _check(review_check_allowed, ReviewRefused, request, curriculum, edition, language)
+    decision, _sep, key = request.POST.get("review", "").partition(":")
+    unit = next((unit for unit in _units(curriculum, module, language, edition) if unit.key == key), None)
+    back = _editor_url(curriculum, module, language, request.GET.get("review", ""), edition)
+    if decision not in REVIEW_DECISIONS or unit is None:
+        messages.error(request, _("Choose a translation to approve or send back."))
+        return redirect(back)
+    comment = request.POST.get(f"rc:{key}", "")
+    reviewed_hash = request.POST.get(f"b:{key}", "")
+    extra = {"comment": comment} if decision == "send_back" else {}
+    try:
+        typed = request.POST.get(f"t:{key}")
+        if typed is not None and text_hash(typed) != reviewed_hash:
+            raise ReviewProblem(_("You changed the text: save it first, then review it."))
+        REVIEW_DECISIONS[decision](
+            user=request.user,
+            obj=unit.obj,
+            field=unit.field,
+            language=language,
+            reviewed_hash=reviewed_hash,
+            partner=_partner(edition),
+            **extra,
+        )
+    except ReviewRefused as refusal:
+        found, status = {"message": str(refusal)}, 403
+    except ReviewConflict as conflict:
+        messages.error(request, _("A translation changed since you opened this page and was not reviewed."))
+        found, status = {"message": str(conflict), "conflict": True}, 409
+    except ReviewProblem as problem:
+        found, status = {"message": str(problem)}, 400
+    else:
+        if decision == "approve":
+            messages.success(request, _("Translation approved."))
+        else:
+            messages.success(request, _("Translation sent back to its translator with your comment."))
+        return redirect(back)
+    # Shown again with the current text; the reviewer's comment is kept in its box.
+    reviews = {key: {"comment": comment, **found}}
+    return editor_page(request, curriculum, module, language, edition=edition, reviews=reviews, status=status)
+
+
+def _editor_url(curriculum, module, language, review_filter="", edition=None):
+    if module is None:
+        url = reverse("translations:curriculum_editor", args=[curriculum.slug, language])
+    else:
+        url = reverse(
+            _route(edition, "editor"),
+            kwargs=_edition_kwargs(curriculum, edition, language=language, module_slug=module.slug),
+        )
+    return f"{url}?{urlencode({'review': review_filter})}" if review_filter in REVIEW_FILTERS else url
 
 
 EXCHANGE_FORMATS = {

@@ -144,6 +144,9 @@ CONTENT_FALLBACKS = {
     "es": ("pt", "en"),
 }
 MODELTRANSLATION_FALLBACK_LANGUAGES = CONTENT_FALLBACKS
+# Four eyes: a reviewer does not approve a translation they wrote. A language with a single
+# active translator-reviewer may allow it (translations/review.py).
+TRANSLATION_REVIEW_OWN_WORK = env_bool("TRANSLATION_REVIEW_OWN_WORK", False)
 # The tabbed admin would otherwise load jQuery UI 1.12.1 (known XSS) from a CDN.
 JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 

@@ -24,6 +24,7 @@ from exports import services as export_services
 from exports.models import ExportJob
 from glossary.models import Rendering, Term
 from tests.factories import RenderingFactory, TermFactory, UserFactory
+from translations.services import text_hash
 from workshops.models import Person, Resource, Workshop
 
 pytestmark = pytest.mark.django_db
@@ -114,6 +115,8 @@ RULES = {
     "translations:edition_download": (ARABIC, None),
     "translations:edition_upload": (None, ARABIC),
     "translations:edition_editor": (ARABIC, ARABIC),
+    # Like the core's: reviewing needs a reviewer's grant (tests/translations/test_edition_workspace.py has them).
+    "translations:edition_review": (None, SECRETARIAT),
     "glossary:list": (GLOSSARY_READERS, None),
     "glossary:export": (GLOSSARY_READERS, None),
     "glossary:term-new": (SECRETARIAT, SECRETARIAT),
@@ -123,6 +126,8 @@ RULES = {
     # A partner's renderings: its own members and the secretariat; not its affiliate's nor another partner's editor.
     "glossary:partner-renderings": (OWN_PARTNER | SECRETARIAT, OWN_PARTNER | SECRETARIAT),
     "glossary:partner-import": (OWN_PARTNER | SECRETARIAT, OWN_PARTNER | SECRETARIAT),
+    # Reviewing needs a reviewer's grant (tests/translations/test_review.py has reviewers and the refused).
+    "translations:review": (None, SECRETARIAT),
     # Rosetta's two redirects lead to the file list, which applies the rules.
     "rosetta-old-home-redirect": (EVERYONE, None),
     "rosetta-file-list-redirect": (EVERYONE, None),
@@ -249,6 +254,8 @@ def world(handbook, partner, affiliate, other_partner, settings, tmp_path, staff
             "language": "ar",
             "module_slug": "session-1",
         },
+        "translations:review": {"slug": handbook.slug, "language": "fa"},
+        "translations:edition_review": {"slug": handbook.slug, "partner_slug": partner.slug, "language": "ar"},
         "rosetta-file-list": {"po_filter": "project"},
         "glossary:export": {"file_format": "tbx"},
         "glossary:term-edit": {"pk": term.pk},
@@ -286,6 +293,10 @@ def world(handbook, partner, affiliate, other_partner, settings, tmp_path, staff
         "glossary:term-new": {"text": "consensus", "language": "en", "rendering_ar": "توافق"},
         "glossary:term-edit": {"text": "leadership", "language": "en", "rendering_ar": "ريادة"},
         "glossary:partner-renderings": {"rendering_ar": "ريادة"},
+        "translations:review": {
+            "review": "approve:curriculum:title",
+            "b:curriculum:title": text_hash(handbook.title_fa),
+        },
     }
     return {"users": users, "kwargs": kwargs, "post": post_data, "handbook": handbook}
 

@@ -221,3 +221,40 @@ def test_an_xliff_file_of_the_edition_round_trips_and_a_stale_unit_needs_review(
     )  # fmt: skip
     assert report.updated == [OVERRIDE]
     assert _override(tajik_edition).body_ru == "Поставьте стулья в большой круг."
+
+
+# --- Review of partner text: reviewers granted per language × partner -------------------------------------
+
+
+def _edition_review(client, edition, reviewed_hash):
+    url = reverse("translations:edition_review", args=[edition.curriculum.slug, edition.partner.slug, "ru"])
+    return client.post(f"{url}?module=session-1", {"review": f"approve:{OVERRIDE}", f"b:{OVERRIDE}": reviewed_hash})
+
+
+def test_a_reviewer_granted_on_the_partner_approves_its_text_and_another_partners_reviewer_is_refused(
+    client, tajik_edition, other_partner
+):
+    from translations.models import ReviewState, TranslationRecord
+
+    def reviewer(username, partner):
+        user = UserFactory(username=username)
+        TranslatorGrant.objects.create(user=user, language="ru", partner=partner, may_review=True)
+        return user
+
+    record = TranslationRecord.objects.get(
+        content_type__model="blockadaptation", object_id=_override(tajik_edition).pk, field="body", language="ru"
+    )
+    reviewed_hash = text_hash(_override(tajik_edition).body_ru)
+    for refused in (reviewer("reviewer-sauti-ru", other_partner), UserFactory(username="translator-only-ru")):
+        TranslatorGrant.objects.get_or_create(user=refused, language="ru", partner=tajik_edition.partner)
+        client.force_login(refused)
+        assert _edition_review(client, tajik_edition, reviewed_hash).status_code == 403
+    record.refresh_from_db()
+    assert record.review_state == ReviewState.NEEDS_REVIEW
+    client.force_login(reviewer("reviewer-chashma-ru", tajik_edition.partner))
+    page = client.get(_editor_url(tajik_edition)).content.decode()
+    assert 'data-testid="approve"' in page
+    response = _edition_review(client, tajik_edition, reviewed_hash)
+    assert response.status_code == 302 and response["Location"] == _editor_url(tajik_edition)
+    record.refresh_from_db()
+    assert record.review_state == ReviewState.APPROVED

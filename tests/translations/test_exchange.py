@@ -158,3 +158,45 @@ def test_the_workspace_downloads_and_uploads_files_for_granted_languages_only(cl
     assert "The file was not imported: This file is for the language" in response.content.decode()
     client.logout()
     assert client.get(reverse("translations:download", args=[handbook.slug, "fa", "po"])).status_code == 302
+
+
+def _approve_welcome_ar(user):
+    from translations.review import translation_approve
+    from translations.services import text_hash
+
+    block = Block.objects.get(key="welcome")
+    translation_approve(user=user, obj=block, field="body", language="ar", reviewed_hash=text_hash(block.body_ar))
+
+
+def _review_state(handbook, key, language="ar"):
+    units = scope_units(curriculum=handbook, languages=[language])[language]
+    return next(unit for unit in units if unit.key == key).review_state
+
+
+def test_approved_units_are_signed_off_in_xliff_and_plain_in_po(handbook, secretariat):
+    from lxml import etree
+
+    _approve_welcome_ar(secretariat)
+    root = etree.fromstring(exchange_xliff(curriculum=handbook, language="ar").encode())
+    ns = {"x": "urn:oasis:names:tc:xliff:document:1.2"}
+    units = {unit.get("id"): unit for unit in root.iterfind(".//x:trans-unit", ns)}
+    welcome, note = units["block:facilitation-guide/welcome:body"], units["block:session-1/facilitator-note:body"]
+    assert (welcome.get("approved"), welcome.find("x:target", ns).get("state")) == ("yes", "signed-off")
+    assert (note.get("approved"), note.find("x:target", ns).get("state")) == (None, "translated")
+    po = polib.pofile(exchange_po(curriculum=handbook, language="ar"))
+    assert _entry(po, "block:facilitation-guide/welcome:body").flags == []
+
+
+def test_importing_a_file_never_approves_a_translation(handbook, secretariat, translator_ar):
+    _approve_welcome_ar(secretariat)
+    xliff = exchange_xliff(curriculum=handbook, language="ar")
+    # The translator edits an approved unit (its file still says signed-off) and marks another one signed-off.
+    edited = xliff.replace("أيتها الميسّرة. القيادة ممارسة.</target>", "أيتها الميسّرة. القيادة ممارسة يومية.</target>")
+    edited = edited.replace(
+        '<target state="translated">رتّبي الكراسي في دائرة.</target>',
+        '<target state="signed-off">رتّبي الكراسي في دائرة بعناية.</target>',
+    )
+    report = exchange_import(user=translator_ar, curriculum=handbook, language="ar", content=edited.encode())
+    assert sorted(report.updated) == ["block:facilitation-guide/welcome:body", "block:session-1/facilitator-note:body"]
+    assert _review_state(handbook, "block:facilitation-guide/welcome:body") == "needs_review"
+    assert _review_state(handbook, "block:session-1/facilitator-note:body") == "needs_review"

@@ -12,7 +12,7 @@ from translations.units import scope_units
 
 pytestmark = pytest.mark.django_db
 
-migration = importlib.import_module("translations.migrations.0004_record_existing_partner_translations")
+migration = importlib.import_module("translations.migrations.0006_record_existing_partner_translations")
 
 
 def _partner_records():

@@ -60,7 +60,7 @@ def record_existing(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("translations", "0003_published_catalogs"),
+        ("translations", "0005_review_states"),
         ("curriculum", "0002_partner_editions"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]
