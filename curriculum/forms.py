@@ -1,16 +1,9 @@
 from django import forms
-from django.conf import settings
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from .models import Block, Edition, Partner
 from .translated import language_direction
-
-
-def edition_languages(curriculum, partner):
-    """The languages an edition's editor writes in: the source language, then the partner's own."""
-    codes = [curriculum.source_language, *partner.languages]
-    return [code for index, code in enumerate(codes) if code in settings.LANGUAGE_CODES and code not in codes[:index]]
 
 
 class BlockTextForm(forms.Form):

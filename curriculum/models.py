@@ -261,8 +261,40 @@ class Edition(models.Model):
     def __str__(self):
         return f"{self.curriculum.slug} · {self.partner.name}"
 
+    @property
+    def languages(self):
+        """The languages the edition's own text is written and translated in: the core's source, then the partner's."""
+        codes = [self.curriculum.source_language, *self.partner.languages]
+        return [
+            code for index, code in enumerate(codes) if code in settings.LANGUAGE_CODES and code not in codes[:index]
+        ]
 
-class BlockAdaptation(models.Model):
+    @property
+    def source_language(self):
+        """The language the partner writes its own text in (its first language); the others translate it."""
+        return next((code for code in self.partner.languages if code in settings.LANGUAGE_CODES), None) or (
+            self.curriculum.source_language
+        )
+
+
+class EditionText:
+    """What an override and a local block share: the partner's own text, translated like the core's."""
+
+    @property
+    def source_language(self):
+        """The edition's source language, or (a block the partner wrote only in another of its languages) that one.
+
+        Without the second rule a Jordanian partner's override written only in English would have no source
+        and no translator would ever see it.
+        """
+        edition = self.edition
+        for code in [edition.source_language, *edition.languages]:
+            if getattr(self, f"body_{code}", "") or getattr(self, f"title_{code}", ""):
+                return code
+        return edition.source_language
+
+
+class BlockAdaptation(EditionText, models.Model):
     """An edition's own text for an upstream block, or the decision to hide it.
 
     `block_key` names the upstream block (a core block, or a local block of the
@@ -302,7 +334,7 @@ class BlockAdaptation(models.Model):
         return f"{self.edition} · {self.module.slug}/{self.block_key} ({self.action})"
 
 
-class LocalBlock(models.Model):
+class LocalBlock(EditionText, models.Model):
     """A block an edition adds to a module, placed after an upstream block (or at the start)."""
 
     edition = models.ForeignKey(

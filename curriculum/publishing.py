@@ -13,16 +13,14 @@ from .translated import BLOCK_FIELDS, MODULE_FIELDS, translations_of
 
 # Apps add facts to each block of a published snapshot: fn(blocks) -> {block.pk: {name: value}}
 # (the translations app adds "stale": the languages whose translation lags behind the source).
+# The blocks are of one model: core blocks, or a partner's overrides, or its local blocks.
 SNAPSHOT_BLOCK_FACTS = []
 
 
 def module_snapshot(module, blocks, *, facts=True):
     """The JSON that a published version freezes: every field in every language."""
     blocks = list(blocks)
-    extra = {}
-    for facts_of in SNAPSHOT_BLOCK_FACTS if facts else []:
-        for pk, values in facts_of(blocks).items():
-            extra.setdefault(pk, {}).update(values)
+    extra = _facts_of(blocks) if facts else {}
     return {
         "slug": module.slug,
         "kind": module.kind,
@@ -93,14 +91,28 @@ def published_edition_versions(curriculum, partner_ids, version_ids=None):
     return versions.filter(number=Subquery(latest_number))
 
 
-def edition_layer_snapshot(*, curriculum, partner):
-    """The JSON of a partner's current (draft) adaptation layer: what publishing its edition freezes."""
-    adaptations = BlockAdaptation.objects.filter(
-        edition__curriculum=curriculum, edition__partner=partner
-    ).select_related("module")
-    local_blocks = LocalBlock.objects.filter(edition__curriculum=curriculum, edition__partner=partner).select_related(
-        "module"
-    )
+def _facts_of(objects):
+    extra = {}
+    for facts_of in SNAPSHOT_BLOCK_FACTS:
+        for pk, values in facts_of(objects).items():
+            extra.setdefault(pk, {}).update(values)
+    return extra
+
+
+def edition_layer_snapshot(*, curriculum, partner, facts=True):
+    """The JSON of a partner's current (draft) adaptation layer: what publishing its edition freezes.
+
+    With `facts`, the partner's own text carries the snapshot facts the core's blocks do (which
+    translations are stale), so its PDFs mark them; drafts leave them out (two queries more).
+    """
+    own = {"edition__curriculum": curriculum, "edition__partner": partner}
+    # The edition and its partner ride along: a block's source language is the edition's.
+    related = ("module", "edition__partner", "edition__curriculum")
+    adaptations = list(BlockAdaptation.objects.filter(**own).select_related(*related))
+    local_blocks = list(LocalBlock.objects.filter(**own).select_related(*related))
+    overrides = [adaptation for adaptation in adaptations if adaptation.action == BlockAdaptation.Action.OVERRIDE]
+    adaptation_facts = _facts_of(overrides) if facts and overrides else {}
+    local_facts = _facts_of(local_blocks) if facts and local_blocks else {}
     layer = {"adaptations": {}, "locals": {}}
     for adaptation in adaptations:
         entry = {
@@ -111,6 +123,7 @@ def edition_layer_snapshot(*, curriculum, partner):
         if adaptation.action == BlockAdaptation.Action.OVERRIDE:
             entry["title"] = translations_of(adaptation, "title")
             entry["body"] = translations_of(adaptation, "body")
+            entry.update(adaptation_facts.get(adaptation.pk, {}))
         layer["adaptations"][f"{adaptation.module.slug}/{adaptation.block_key}"] = entry
     for local in local_blocks:
         layer["locals"].setdefault(local.module.slug, []).append(
@@ -121,6 +134,7 @@ def edition_layer_snapshot(*, curriculum, partner):
                 "position": local.position,
                 "title": translations_of(local, "title"),
                 "body": translations_of(local, "body"),
+                **local_facts.get(local.pk, {}),
             }
         )
     for items in layer["locals"].values():

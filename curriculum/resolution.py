@@ -249,7 +249,7 @@ def _apply_layer(module_slug, blocks, layer, *, source, source_name, version, so
             "source_version": version,
             "adaptation": "local",
             "upstream_changed": False,
-            "stale_languages": [],
+            "stale_languages": local.get("stale", []),
         }
 
     visible = [local_block(local) for local in locals_by_anchor.pop("", [])]
@@ -273,7 +273,7 @@ def _apply_layer(module_slug, blocks, layer, *, source, source_name, version, so
                         "source_version": version,
                         "adaptation": "override",
                         "upstream_changed": changed,
-                        "stale_languages": [],
+                        "stale_languages": adaptation.get("stale", []),
                     }
                 )
         visible.extend(local_block(local) for local in locals_by_anchor.pop(block["key"], []))
@@ -377,7 +377,8 @@ def _edition_layers(*, curriculum, partner, draft, edition_version_ids):
         if partner_id == partner.pk and draft:
             layers.append(
                 {
-                    "layer": edition_layer_snapshot(curriculum=curriculum, partner=partner),
+                    # Drafts leave out snapshot facts (staleness), as the core's drafts do.
+                    "layer": edition_layer_snapshot(curriculum=curriculum, partner=partner, facts=False),
                     "source": _layer_source(partner),
                     "source_name": partner.name,
                     "version": None,

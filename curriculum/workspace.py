@@ -30,7 +30,7 @@ from .adaptation import (
     upstream_blocks,
 )
 from .changes import snapshot_changes
-from .forms import BlockTextForm, ChangeNoteForm, EditionPrivacyForm, PartnerLocationForm, edition_languages
+from .forms import BlockTextForm, ChangeNoteForm, EditionPrivacyForm, PartnerLocationForm
 from .models import BlockAdaptation, CoreSuggestion, Curriculum, LocalBlock, Module, Partner, PartnerMembership
 from .publishing import edition_publish, module_publish, module_snapshot
 from .resolution import edition_resolve
@@ -139,7 +139,7 @@ def module_workspace(request, edition, module_slug):
 
 
 def _block_form(request, edition, initial, with_kind=False):
-    languages = edition_languages(edition.curriculum, edition.partner)
+    languages = edition.languages
     if request.method == "POST":
         return BlockTextForm(request.POST, languages=languages, with_kind=with_kind)
     return BlockTextForm(initial=initial, languages=languages, with_kind=with_kind)

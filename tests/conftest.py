@@ -184,6 +184,41 @@ def handbook(db):
 
 
 @pytest.fixture
+def tajik_partner(db):
+    """A partner that writes in Tajik and translates into Russian (and, like every edition, English)."""
+    return PartnerFactory(slug="chashma", name="Chashma Women's Alliance", country="TJ", languages=["tg", "ru"])
+
+
+@pytest.fixture
+def tajik_edition(handbook, tajik_partner):
+    """Chashma's edition: its own text for the session's facilitator note (Tajik, translated into Russian) and a
+    local Tajik block after it, not yet translated."""
+    from curriculum.adaptation import adaptation_override, edition_get_or_create, local_block_save
+
+    edition = edition_get_or_create(curriculum=handbook, partner=tajik_partner)
+    session = handbook.modules.get(slug="session-1")
+    adaptation_override(
+        edition=edition, module=session, block_key="facilitator-note",
+        title={"tg": "Пеш аз оғоз"}, body={"tg": "Курсиҳоро дар доира гузоред.", "ru": "Поставьте стулья в круг."},
+    )  # fmt: skip
+    local_block_save(
+        edition=edition, module=session, after_key="facilitator-note", kind="scenario",
+        title={}, body={"tg": "Зарина дар маҳалла сухан мегӯяд."},
+    )  # fmt: skip
+    return edition
+
+
+@pytest.fixture
+def chashma_translator_ru(tajik_partner):
+    """A volunteer who may translate Chashma's editions (and its affiliates') into Russian, and nothing else."""
+    from translations.models import TranslatorGrant
+
+    user = UserFactory(username="translator-chashma-ru")
+    TranslatorGrant.objects.create(user=user, language="ru", partner=tajik_partner)
+    return user
+
+
+@pytest.fixture
 def glossary(db):
     """Two contested terms with the network's Arabic and Persian renderings: "leadership" (قيادة, رهبری) and "consensus"."""
     leadership = TermFactory(text="leadership", note="A shared practice, not a rank.")

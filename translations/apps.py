@@ -12,6 +12,14 @@ class TranslationsConfig(AppConfig):
         signals.connect()
 
     def ready(self):
+        from curriculum.models import BlockAdaptation, LocalBlock
+        from curriculum.translated import BLOCK_FIELDS
+
+        from .services import translated_model_register
+
+        # A partner's own text is translated and tracked like the core's (before the signals connect to it).
+        translated_model_register(BlockAdaptation, BLOCK_FIELDS)
+        translated_model_register(LocalBlock, BLOCK_FIELDS)
         self.connect_signals()
         from curriculum.publishing import SNAPSHOT_BLOCK_FACTS
 

@@ -4,7 +4,8 @@ Each unit carries the translation's hash at export time, so an import can tell
 "the translator changed this" from "someone changed it in the platform since"
 (a conflict, reported, never overwritten). The file carries the curriculum,
 scope, language and a source version; an import refuses a file whose source
-text is not the current one.
+text is not the current one. A partner edition's own text travels the same way,
+its file naming the edition (`X-Edition`, or `<curriculum>@<partner>/…` in XLIFF).
 """
 
 import hashlib
@@ -20,12 +21,12 @@ from lxml import etree
 from .models import ReviewState
 from .services import (
     TranslationConflict,
-    scope_units,
     text_hash,
     translation_check_allowed,
     translation_save,
     translation_validate,
 )
+from .units import scope_units
 
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:1.2"
 # translate-toolkit's po2xliff writes XLIFF 1.1, which reads the same for our purpose.
@@ -50,11 +51,19 @@ class ImportReport:
     invalid: list = field(default_factory=list)
 
 
-def _scope_units(curriculum, module, language):
-    units = scope_units(curriculum=curriculum, module=module, languages=[language])[language]
+def _scope_units(curriculum, module, language, edition=None):
+    units = scope_units(curriculum=curriculum, module=module, edition=edition, languages=[language])[language]
     if module is None:
         return units
     return [unit for unit in units if not unit.key.startswith("curriculum:")]
+
+
+def _edition_name(edition):
+    return edition.partner.slug if edition is not None else ""
+
+
+def _source_language(curriculum, edition):
+    return edition.source_language if edition is not None else curriculum.source_language
 
 
 def source_version(units):
@@ -73,9 +82,9 @@ def _unit_note(unit):
     return f"key: {unit.key}\ntranslation-hash: {unit.translation_hash}"
 
 
-def exchange_po(*, curriculum, language, module=None):
-    """The PO file of a curriculum (or one module) in one language; stale translations are marked fuzzy."""
-    units = _scope_units(curriculum, module, language)
+def exchange_po(*, curriculum, language, module=None, edition=None):
+    """The PO file of a curriculum (or one module, or an edition's own text) in one language; stale ones are fuzzy."""
+    units = _scope_units(curriculum, module, language, edition)
     po = polib.POFile(wrapwidth=0)
     po.metadata = {
         "Project-Id-Version": f"{curriculum.slug} {_scope_name(module)}",
@@ -86,9 +95,11 @@ def exchange_po(*, curriculum, language, module=None):
         "Content-Transfer-Encoding": "8bit",
         "X-Curriculum": curriculum.slug,
         "X-Scope": _scope_name(module),
-        "X-Source-Language": curriculum.source_language,
+        "X-Source-Language": _source_language(curriculum, edition),
         "X-Source-Version": source_version(units),
     }
+    if edition is not None:
+        po.metadata["X-Edition"] = _edition_name(edition)
     for unit in units:
         po.append(
             polib.POEntry(
@@ -102,16 +113,17 @@ def exchange_po(*, curriculum, language, module=None):
     return str(po)
 
 
-def exchange_xliff(*, curriculum, language, module=None):
-    """The XLIFF 1.2 file of a curriculum (or one module) in one language."""
-    units = _scope_units(curriculum, module, language)
+def exchange_xliff(*, curriculum, language, module=None, edition=None):
+    """The XLIFF 1.2 file of a curriculum (or one module, or an edition's own text) in one language."""
+    units = _scope_units(curriculum, module, language, edition)
+    scope = f"{curriculum.slug}@{_edition_name(edition)}" if edition is not None else curriculum.slug
     root = etree.Element(f"{{{XLIFF_NS}}}xliff", nsmap={None: XLIFF_NS}, version="1.2")
     file_element = etree.SubElement(
         root,
         f"{{{XLIFF_NS}}}file",
-        original=f"{curriculum.slug}/{_scope_name(module)}",
+        original=f"{scope}/{_scope_name(module)}",
         datatype="plaintext",
-        attrib={"source-language": curriculum.source_language, "target-language": language},
+        attrib={"source-language": _source_language(curriculum, edition), "target-language": language},
     )
     header = etree.SubElement(file_element, f"{{{XLIFF_NS}}}header")
     note = etree.SubElement(header, f"{{{XLIFF_NS}}}note", attrib={"from": "curriculum-commons"})
@@ -155,6 +167,7 @@ class ExchangeFile:
     language: str
     curriculum: str | None
     units: list
+    edition: str = ""  # the partner's slug: a file of an edition's own text
 
 
 def _parse_po(content):
@@ -178,7 +191,10 @@ def _parse_po(content):
             )
         )
     return ExchangeFile(
-        language=po.metadata.get("Language", "").strip(), curriculum=po.metadata.get("X-Curriculum"), units=units
+        language=po.metadata.get("Language", "").strip(),
+        curriculum=po.metadata.get("X-Curriculum"),
+        units=units,
+        edition=po.metadata.get("X-Edition", "").strip(),
     )
 
 
@@ -215,8 +231,10 @@ def _parse_xliff(content):
                 needs_review=target is not None and (target.get("state") or "").startswith("needs-review"),
             )
         )
-    original = (file_element.get("original") or "").split("/", 1)[0]
-    return ExchangeFile(language=file_element.get("target-language") or "", curriculum=original or None, units=units)
+    original, _at, edition = (file_element.get("original") or "").split("/", 1)[0].partition("@")
+    return ExchangeFile(
+        language=file_element.get("target-language") or "", curriculum=original or None, units=units, edition=edition
+    )
 
 
 def exchange_parse(*, content, filename=""):
@@ -233,13 +251,20 @@ def exchange_parse(*, content, filename=""):
 
 
 @transaction.atomic
-def exchange_import(*, user, curriculum, language, content, filename="", module=None):
+def exchange_import(*, user, curriculum, language, content, filename="", module=None, edition=None):
     """Apply a translated PO or XLIFF file: only entries the translator changed, never over a newer translation.
 
-    The whole file is refused (nothing changes) if it is for another curriculum or
+    The whole file is refused (nothing changes) if it is for another curriculum, edition or
     language, if its source text is not the current one, or if it is malformed.
     """
-    translation_check_allowed(user=user, language=language, source_language=curriculum.source_language)
+    partner = edition.partner if edition is not None else None
+    translation_check_allowed(
+        user=user,
+        language=language,
+        # An edition's blocks each have their own source language: translation_save refuses each source.
+        source_language=curriculum.source_language if edition is None else None,
+        partner=partner,
+    )
     parsed = exchange_parse(content=content, filename=filename)
     if parsed.language.replace("_", "-").lower() != language:
         raise ExchangeFileError(
@@ -248,7 +273,14 @@ def exchange_import(*, user, curriculum, language, content, filename="", module=
         )
     if parsed.curriculum and parsed.curriculum != curriculum.slug:
         raise ExchangeFileError(_("This file is for another curriculum (%(slug)s).") % {"slug": parsed.curriculum})
-    units = {unit.key: unit for unit in scope_units(curriculum=curriculum, languages=[language])[language]}
+    if parsed.edition != _edition_name(edition):
+        raise ExchangeFileError(
+            _("This file is for the edition '%(file)s', not '%(expected)s'.")
+            % {"file": parsed.edition or _("core"), "expected": _edition_name(edition) or _("core")}
+        )
+    units = {
+        unit.key: unit for unit in scope_units(curriculum=curriculum, edition=edition, languages=[language])[language]
+    }
     outdated = [
         item.key
         for item in parsed.units
@@ -293,6 +325,7 @@ def exchange_import(*, user, curriculum, language, content, filename="", module=
                 # Without the hash (a file from elsewhere) only an untranslated field is filled in.
                 base_translation_hash=exported or text_hash(""),
                 base_source_hash=unit.source_hash,
+                partner=partner,
             )
         except TranslationConflict:
             report.conflicts.append(item.key)
@@ -301,5 +334,6 @@ def exchange_import(*, user, curriculum, language, content, filename="", module=
     return report
 
 
-def exchange_filename(*, curriculum, language, module=None, extension="po"):
-    return f"{curriculum.slug}-{module.slug if module else 'all'}-{language}.{extension}"
+def exchange_filename(*, curriculum, language, module=None, extension="po", edition=None):
+    scope = f"{curriculum.slug}-{edition.partner.slug}" if edition is not None else curriculum.slug
+    return f"{scope}-{module.slug if module else 'all'}-{language}.{extension}"

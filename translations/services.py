@@ -2,7 +2,6 @@
 
 import hashlib
 import re
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -11,13 +10,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from curriculum.changes import word_diff
 from curriculum.markup import disallowed_markup
-from curriculum.models import Block, Curriculum, Module
+from curriculum.models import Block, Curriculum, EditionText, Module
 from curriculum.roles import is_secretariat
-from curriculum.translated import BLOCK_FIELDS, CURRICULUM_FIELDS, MODULE_FIELDS, language_direction
+from curriculum.translated import BLOCK_FIELDS, CURRICULUM_FIELDS, MODULE_FIELDS
 
-from .models import ReviewState, TranslationRecord, TranslatorGrant, unit_review_state
+from .models import ReviewState, TranslationRecord, TranslatorGrant
 
 # The translated content and its fields; an app with more translated content
 # (partner overrides) adds its model with `translated_model_register`.
@@ -50,14 +48,16 @@ def source_language_of(obj):
         return obj.curriculum.source_language
     if isinstance(obj, Block):
         return obj.module.curriculum.source_language
+    if isinstance(obj, EditionText):
+        return obj.source_language
     return settings.LANGUAGE_CODE
 
 
-def _content_type(obj_or_model):
+def content_type_of(obj_or_model):
     return ContentType.objects.get_for_model(obj_or_model, for_concrete_model=True)
 
 
-def _value(obj, field, language):
+def value_in(obj, field, language):
     return getattr(obj, f"{field}_{language}", None) or ""
 
 
@@ -75,7 +75,7 @@ def translation_records_sync(*, obj, user=None):
     if not fields or obj.pk is None:
         return
     source_language = source_language_of(obj)
-    content_type = _content_type(obj)
+    content_type = content_type_of(obj)
     records = {
         (record.field, record.language): record
         for record in TranslationRecord.objects.filter(content_type=content_type, object_id=obj.pk)
@@ -83,14 +83,14 @@ def translation_records_sync(*, obj, user=None):
     now = timezone.now()
     new, changed, gone = [], [], []
     for field in fields:
-        source = _value(obj, field, source_language)
+        source = value_in(obj, field, source_language)
         for language in settings.LANGUAGE_CODES:
             record = records.pop((field, language), None)
             if language == source_language:
                 if record:
                     gone.append(record.pk)
                 continue
-            translation = _value(obj, field, language)
+            translation = value_in(obj, field, language)
             if not translation.strip():
                 if record:
                     gone.append(record.pk)
@@ -132,7 +132,7 @@ def source_texts(obj):
     if stored is None:
         return {}
     source_language = source_language_of(obj)
-    return {field: _value(stored, field, source_language) for field in fields}
+    return {field: value_in(stored, field, source_language) for field in fields}
 
 
 def translation_records_keep_current(*, obj, previous_sources):
@@ -143,10 +143,10 @@ def translation_records_keep_current(*, obj, previous_sources):
     """
     source_language = source_language_of(obj)
     refreshed = []
-    for record in TranslationRecord.objects.filter(content_type=_content_type(obj), object_id=obj.pk):
+    for record in TranslationRecord.objects.filter(content_type=content_type_of(obj), object_id=obj.pk):
         if record.field not in previous_sources or record.source_hash != text_hash(previous_sources[record.field]):
             continue
-        source = _value(obj, record.field, source_language)
+        source = value_in(obj, record.field, source_language)
         if record.source_hash != text_hash(source):
             record.source_hash, record.source_text = text_hash(source), source
             refreshed.append(record)
@@ -155,7 +155,23 @@ def translation_records_keep_current(*, obj, previous_sources):
 
 
 def translation_records_delete(*, obj):
-    TranslationRecord.objects.filter(content_type=_content_type(obj), object_id=obj.pk).delete()
+    TranslationRecord.objects.filter(content_type=content_type_of(obj), object_id=obj.pk).delete()
+
+
+def translation_records_of(objects, *, with_source_text=True):
+    """Every record of these objects, in one query (without the stored source texts unless asked: they are long)."""
+    by_type = {}
+    for obj in objects:
+        by_type.setdefault(content_type_of(obj).pk, []).append(obj.pk)
+    if not by_type:
+        return {}
+    condition = Q()
+    for content_type_id, ids in by_type.items():
+        condition |= Q(content_type_id=content_type_id, object_id__in=ids)
+    return {
+        (record.content_type_id, record.object_id, record.field, record.language): record
+        for record in TranslationRecord.objects.filter(condition).defer(*([] if with_source_text else ["source_text"]))
+    }
 
 
 # --- Who may translate what -----------------------------------------------------------
@@ -192,223 +208,12 @@ class TranslationRefused(Exception):
 
 
 def translation_check_allowed(*, user, language, source_language, partner=None):
+    if language == source_language and partner is not None:
+        raise TranslationRefused(_("The partner's own text is edited in its adaptation workspace, not translated."))
     if language == source_language:
         raise TranslationRefused(_("The source text is edited by the secretariat, not in the translation workspace."))
     if language not in translator_languages(user, partner):
         raise TranslationRefused(_("You may not translate into this language."))
-
-
-# --- Units: the translatable fields of a scope ---------------------------------------------
-
-
-@dataclass
-class Unit:
-    """One translated field of one object, in one language, with its state."""
-
-    key: str
-    obj: object
-    field: str
-    object_label: str
-    field_label: str
-    language: str
-    source_language: str
-    source: str
-    translation: str
-    record: TranslationRecord | None
-    # Computed once per field, shared by its units in every language.
-    source_hash: str
-    words: int
-    review_state = property(unit_review_state)  # draft, needs_review, approved; "" untranslated
-
-    @property
-    def translation_hash(self):
-        return text_hash(self.translation)
-
-    @property
-    def status(self):
-        if not self.translation.strip():
-            return "missing"
-        if self.record is not None and self.record.source_hash != self.source_hash:
-            return "stale"
-        return "current"
-
-    @property
-    def is_stale(self):
-        return self.status == "stale"
-
-    @property
-    def is_markdown(self):
-        return self.field in MARKDOWN_FIELDS
-
-    @property
-    def max_length(self):
-        return SHORT_FIELDS.get(self.field)
-
-    @property
-    def direction(self):
-        return language_direction(self.language)
-
-    @property
-    def source_direction(self):
-        return language_direction(self.source_language)
-
-    def source_diff_html(self):
-        """What changed in the source since the translation was made, word by word."""
-        if self.record is None:
-            return ""
-        return word_diff(self.record.source_text, self.source)
-
-
-WORD_RE = re.compile(r"\S*\w\S*")
-
-
-def word_count(text):
-    # Markdown list markers and punctuation are not words; split() keeps Devanagari words whole, \w+ would not.
-    return len(WORD_RE.findall(text))
-
-
-def _field_labels():
-    return {
-        "title": _("Title"),
-        "description": _("Description"),
-        "topic": _("Topic"),
-        "summary": _("Summary"),
-        "body": _("Body"),
-    }
-
-
-def scope_objects(curriculum, module=None):
-    """(key prefix, label, object) of everything translated in a curriculum or one of its modules, in reading order."""
-    items = []
-    if module is None:
-        items.append(("curriculum", curriculum.title_en or curriculum.slug, curriculum))
-        modules = curriculum.modules.order_by("position", "id").prefetch_related("blocks")
-    else:
-        modules = [module]
-    for each in modules:
-        each.curriculum = curriculum
-        items.append((f"module:{each.slug}", each.title_en or each.slug, each))
-        for block in sorted(each.blocks.all(), key=lambda block: (block.position, block.pk)):
-            block.module = each
-            items.append((f"block:{each.slug}/{block.key}", block.title_en or block.key, block))
-    return items
-
-
-def _records_for(objects, *, with_source_text=True):
-    """Every record of these objects, in one query (without the stored source texts unless asked: they are long)."""
-    by_type = {}
-    for obj in objects:
-        by_type.setdefault(_content_type(obj).pk, []).append(obj.pk)
-    if not by_type:
-        return {}
-    condition = Q()
-    for content_type_id, ids in by_type.items():
-        condition |= Q(content_type_id=content_type_id, object_id__in=ids)
-    return {
-        (record.content_type_id, record.object_id, record.field, record.language): record
-        for record in TranslationRecord.objects.filter(condition).defer(*([] if with_source_text else ["source_text"]))
-    }
-
-
-def scope_units(*, curriculum, languages, module=None, items=None, with_source_text=True):
-    """The units of a curriculum (or one module) in each language, by language, with their records."""
-    items = items if items is not None else scope_objects(curriculum, module)
-    records = _records_for([obj for _prefix, _label, obj in items], with_source_text=with_source_text)
-    labels = _field_labels()
-    source_language = curriculum.source_language
-    result = {language: [] for language in languages}
-    for prefix, label, obj in items:
-        content_type_id = _content_type(obj).pk
-        for field in TRANSLATED_FIELDS[type(obj)]:
-            source = _value(obj, field, source_language)
-            if not source.strip():
-                continue
-            source_digest, words = text_hash(source), word_count(source)
-            for language in languages:
-                result[language].append(
-                    Unit(
-                        key=f"{prefix}:{field}",
-                        obj=obj,
-                        field=field,
-                        object_label=label,
-                        field_label=labels.get(field, field),
-                        language=language,
-                        source_language=source_language,
-                        source=source,
-                        translation=_value(obj, field, language),
-                        record=records.get((content_type_id, obj.pk, field, language)),
-                        source_hash=source_digest,
-                        words=words,
-                    )
-                )
-    return result
-
-
-@dataclass
-class Progress:
-    current: int = 0
-    stale: int = 0
-    missing: int = 0
-    current_units: int = 0
-    stale_units: int = 0
-    missing_units: int = 0
-    approved: int = 0  # words of current translations a reviewer approved (part of `current`)
-
-    def add(self, unit):
-        status = unit.status
-        setattr(self, status, getattr(self, status) + unit.words)
-        setattr(self, f"{status}_units", getattr(self, f"{status}_units") + 1)
-        self.approved += unit.words if unit.review_state == ReviewState.APPROVED else 0
-
-    @property
-    def total(self):
-        return self.current + self.stale + self.missing
-
-    def percent(self, part):
-        return round(100 * part / self.total) if self.total else 100
-
-    @property
-    def current_percent(self):
-        return self.percent(self.current)
-
-    @property
-    def stale_percent(self):
-        return self.percent(self.stale)
-
-    @property
-    def missing_percent(self):
-        return self.percent(self.missing)
-
-    @property
-    def is_complete(self):
-        return self.total == self.current
-
-
-def curriculum_progress(*, curriculum, languages):
-    """The progress matrix: for each row (the curriculum's own fields, then each module) and language, words by state.
-
-    A constant number of queries: modules, blocks, records.
-    """
-    items = scope_objects(curriculum)
-    units = scope_units(curriculum=curriculum, languages=languages, items=items, with_source_text=False)
-    rows, totals = {}, {language: Progress() for language in languages}
-    order = []
-    for prefix, label, obj in items:
-        if isinstance(obj, Block):
-            continue
-        row_key = "curriculum" if isinstance(obj, Curriculum) else prefix
-        rows[row_key] = {"key": row_key, "label": label, "obj": obj, "cells": {lang: Progress() for lang in languages}}
-        order.append(row_key)
-    for language, language_units in units.items():
-        for unit in language_units:
-            if unit.key.startswith("curriculum:"):
-                row_key = "curriculum"
-            else:
-                module_slug = unit.key.split(":", 2)[1].split("/", 1)[0]
-                row_key = f"module:{module_slug}"
-            rows[row_key]["cells"][language].add(unit)
-            totals[language].add(unit)
-    return [rows[key] for key in order], totals
 
 
 # --- Saving a translation ------------------------------------------------------------------
@@ -457,7 +262,7 @@ def translation_save(
         raise ValueError("; ".join(problems))
     # Lock the row: two translators saving the same field at once are serialised, the second sees a conflict.
     locked = type(obj).objects.select_for_update().get(pk=obj.pk)
-    current, source = _value(locked, field, language), _value(locked, field, source_language)
+    current, source = value_in(locked, field, language), value_in(locked, field, source_language)
     if text_hash(current) != base_translation_hash or text_hash(source) != base_source_hash:
         raise TranslationConflict(
             _("Someone changed this text since you opened the page; your version is kept below for you to compare."),
@@ -467,10 +272,16 @@ def translation_save(
     if text_hash(text) == text_hash(current) and not mark_current:
         return False
     setattr(obj, f"{field}_{language}", text)
-    obj.save(update_fields=[f"{field}_{language}"])  # the post_save signal records a changed translation
+    changed = [f"{field}_{language}"]
+    if isinstance(obj, EditionText):
+        # The partner's adaptation form carries every language: opened before this save, it must
+        # conflict rather than write its old copy of the translation back.
+        obj.revision = locked.revision + 1
+        changed.append("revision")
+    obj.save(update_fields=changed)  # the post_save signal records a changed translation
     if text:
         TranslationRecord.objects.update_or_create(
-            content_type=_content_type(obj),
+            content_type=content_type_of(obj),
             object_id=obj.pk,
             field=field,
             language=language,
@@ -491,9 +302,9 @@ def stale_languages_of_blocks(blocks):
     """Snapshot facts: for each block, the languages whose title or body translation is stale (one query)."""
     by_pk = {block.pk: block for block in blocks if block.pk}
     stale = {}
-    for (_type, pk, field, language), record in _records_for(by_pk.values(), with_source_text=False).items():
+    for (_type, pk, field, language), record in translation_records_of(by_pk.values(), with_source_text=False).items():
         block = by_pk[pk]
-        source = _value(block, field, source_language_of(block))
-        if record.source_hash != text_hash(source) and _value(block, field, language).strip():
+        source = value_in(block, field, source_language_of(block))
+        if record.source_hash != text_hash(source) and value_in(block, field, language).strip():
             stale.setdefault(pk, set()).add(language)
     return {pk: {"stale": sorted(languages)} for pk, languages in stale.items()}

@@ -1,8 +1,8 @@
 """Keep staleness records in step with every save of translated content.
 
 A signal, not calls in each save path: translations are written by the admin,
-the JSON import, the translation workspace, exchange files and (soon) partner
-adaptations, and a path that forgot the call would make translations silently
+the JSON import, the translation workspace, exchange files and partner
+adaptations (overrides and local blocks), and a path that forgot the call would make translations silently
 current or stale. Bulk `QuerySet.update()` bypasses it: use `translation_records_sync`
 after one.
 """

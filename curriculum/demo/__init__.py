@@ -13,6 +13,7 @@ from curriculum.exchange import curriculum_import
 from curriculum.models import Edition, Module, Partner, PartnerMembership
 from curriculum.publishing import edition_publish
 from curriculum.translated import BLOCK_FIELDS, MODULE_FIELDS
+from translations.models import TranslatorGrant
 
 DEMO_DIR = Path(__file__).resolve().parent
 DEMO_PASSWORD = "demo-password"
@@ -100,6 +101,8 @@ DEMO_USERS = [
     ("translator-ar", "translator", "ar"),
     ("translator-fa", "translator", "fa"),
     ("translator-ru", "translator", "ru"),
+    # Uzbek for Chashma's editions only: its affiliate in Khujand works in Uzbek (language@partner).
+    ("translator-chashma-uz", "translator", "uz@chashma-womens-alliance"),
     ("trainer", "trainer", None),
 ]
 
@@ -129,6 +132,9 @@ def demo_users(partners):
             user.groups.add(secretariat)
         elif persona == "partner":
             PartnerMembership.objects.get_or_create(user=user, partner=partners[scope])
+        elif persona == "translator" and "@" in scope:
+            language, _at, partner_slug = scope.partition("@")
+            TranslatorGrant.objects.get_or_create(user=user, language=language, partner=partners[partner_slug])
         elif persona == "translator":
             group, _created = Group.objects.get_or_create(name=f"translators-{scope}")
             user.groups.add(group)

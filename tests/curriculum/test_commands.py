@@ -101,6 +101,26 @@ def test_the_demo_is_fully_translated_into_the_main_languages(settings):
         assert untranslated == 0, f"{code}: {untranslated} blocks untranslated"
 
 
+def test_the_demos_partner_translator_works_in_the_affiliates_uzbek_only_and_partner_text_is_tracked(settings):
+    from django.contrib.auth import get_user_model
+
+    from translations.units import translation_scopes
+
+    settings.DEBUG = True
+    call_command("load_demo")
+    users = get_user_model().objects
+    scopes = translation_scopes(users.get(username="translator-chashma-uz"))
+    assert [(scope.edition.partner.slug, scope.languages) for scope in scopes] == [("chashma-khujand", ["uz"])]
+    # The private edition (Roshan Raah, Urdu and English) is nobody's scope but its own people's and the secretariat's.
+    everyone = [
+        scope.edition.partner.slug for scope in translation_scopes(users.get(username="translator-ru")) if scope.edition
+    ]
+    assert "chashma-womens-alliance" in everyone and "roshan-raah-womens-council" not in everyone
+    from translations.models import TranslationRecord
+
+    assert TranslationRecord.objects.filter(content_type__model__in=["blockadaptation", "localblock"]).exists()
+
+
 def test_the_demo_refuses_to_load_on_a_production_site(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="well-known passwords"):

@@ -14,7 +14,7 @@ from glossary.services import (
     renderings_effective,
     term_save,
 )
-from translations.services import scope_units
+from translations.units import scope_units
 
 pytestmark = pytest.mark.django_db
 

@@ -41,6 +41,8 @@ SECRETARIAT = {"secretariat", "superuser", "secretariat_group_only"}
 WORKSHOP_EDITORS = {"partner_editor", "affiliate_editor", "other_editor"} | SECRETARIAT
 PERSIAN = {"translator_fa"} | SECRETARIAT  # the secretariat may translate any language
 TRANSLATORS = {"translator_fa", "translator_ar"} | SECRETARIAT
+# Tamkeen's edition is in English and Arabic and its own text is in English: Arabic translators only.
+ARABIC = {"translator_ar"} | SECRETARIAT
 # Those who write or translate content read the glossary; a plain account (trainer, staff only) does not.
 GLOSSARY_READERS = {"partner_editor", "affiliate_editor", "other_editor"} | TRANSLATORS
 
@@ -109,6 +111,12 @@ RULES = {
     "translations:upload": (None, PERSIAN),
     "translations:curriculum_editor": (PERSIAN, PERSIAN),
     "translations:editor": (PERSIAN, PERSIAN),
+    "translations:edition_matrix": (TRANSLATORS, None),
+    "translations:edition_download": (ARABIC, None),
+    "translations:edition_upload": (None, ARABIC),
+    "translations:edition_editor": (ARABIC, ARABIC),
+    # Like the core's: reviewing needs a reviewer's grant (tests/translations/test_edition_workspace.py has them).
+    "translations:edition_review": (None, SECRETARIAT),
     "glossary:list": (GLOSSARY_READERS, None),
     "glossary:export": (GLOSSARY_READERS, None),
     "glossary:term-new": (SECRETARIAT, SECRETARIAT),
@@ -232,7 +240,22 @@ def world(handbook, partner, affiliate, other_partner, settings, tmp_path, staff
         "translations:upload": {"slug": handbook.slug, "language": "fa"},
         "translations:curriculum_editor": {"slug": handbook.slug, "language": "fa"},
         "translations:editor": {"slug": handbook.slug, "language": "fa", "module_slug": "session-1"},
+        "translations:edition_matrix": {"slug": handbook.slug, "partner_slug": partner.slug},
+        "translations:edition_download": {
+            "slug": handbook.slug,
+            "partner_slug": partner.slug,
+            "language": "ar",
+            "file_format": "po",
+        },
+        "translations:edition_upload": {"slug": handbook.slug, "partner_slug": partner.slug, "language": "ar"},
+        "translations:edition_editor": {
+            "slug": handbook.slug,
+            "partner_slug": partner.slug,
+            "language": "ar",
+            "module_slug": "session-1",
+        },
         "translations:review": {"slug": handbook.slug, "language": "fa"},
+        "translations:edition_review": {"slug": handbook.slug, "partner_slug": partner.slug, "language": "ar"},
         "rosetta-file-list": {"po_filter": "project"},
         "glossary:export": {"file_format": "tbx"},
         "glossary:term-edit": {"pk": term.pk},

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from curriculum.models import Block, Module
 from translations.exchange import ExchangeFileError, exchange_import, exchange_po, exchange_xliff
-from translations.services import scope_units
+from translations.units import scope_units
 
 pytestmark = pytest.mark.django_db
 BIN = Path(sys.executable).parent

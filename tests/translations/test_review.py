@@ -21,7 +21,8 @@ from translations.review import (
     translation_send_back,
     translation_submit,
 )
-from translations.services import TranslationRefused, curriculum_progress, text_hash, translation_save
+from translations.services import TranslationRefused, text_hash, translation_save
+from translations.units import curriculum_progress
 
 pytestmark = pytest.mark.django_db
 

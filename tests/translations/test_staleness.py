@@ -6,7 +6,7 @@ from curriculum.exchange import curriculum_export, curriculum_import
 from curriculum.models import Block, Module
 from curriculum.publishing import curriculum_publish
 from translations.models import TranslationRecord
-from translations.services import scope_units
+from translations.units import scope_units
 
 pytestmark = pytest.mark.django_db
 

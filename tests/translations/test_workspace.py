@@ -1,29 +1,21 @@
 """The translation workspace: who may use it, the progress matrix, the side-by-side editor."""
 
 import re
-from html import unescape
 
 import pytest
 from django.urls import reverse
 
 from curriculum.models import Block, Module
+from tests.translations.pages import editor_form
 from translations.models import TranslatorGrant
-from translations.services import curriculum_progress, text_hash
+from translations.services import text_hash
+from translations.units import curriculum_progress
 
 pytestmark = pytest.mark.django_db
 
 
 def _editor_url(handbook, language, module="facilitation-guide"):
     return reverse("translations:editor", args=[handbook.slug, language, module])
-
-
-def _form(page):
-    """The editor form's fields as the page sent them, by name."""
-    html = page.content.decode()
-    data = dict(re.findall(r'<input type="hidden" name="([bs]:[^"]+)" value="([^"]*)"', html))
-    for name, text in re.findall(r'<textarea id="t-\d+"\s+name="(t:[^"]+)"[^>]*>(.*?)</textarea>', html, re.S):
-        data[name] = unescape(text)
-    return data
 
 
 # --- Who may translate ---------------------------------------------------------------
@@ -168,7 +160,7 @@ def test_a_stale_translation_shows_a_word_diff_and_saving_makes_it_current(clien
     html = page.content.decode()
     assert "Source changed since translated" in html
     assert re.search(r"<ins>\s*dear\s*</ins>", html) and re.search(r"<ins>\s*daily\s*</ins>", html)
-    data = _form(page)
+    data = editor_form(page)
     key = "t:block:facilitation-guide/welcome:body"
     assert data[key] == "مرحباً بكِ أيتها الميسّرة. القيادة ممارسة."  # the old translation, pre-filled
     data[key] = "مرحباً بكِ عزيزتي الميسّرة. القيادة ممارسة يومية."
@@ -185,7 +177,7 @@ def test_an_unchanged_stale_translation_can_be_confirmed_as_still_right(client, 
     block.body_en = "Welcome, facilitator! Leadership is a practice."
     block.save()
     client.force_login(translator_ar)
-    data = _form(client.get(_editor_url(handbook, "ar")))
+    data = editor_form(client.get(_editor_url(handbook, "ar")))
     data["c:block:facilitation-guide/welcome:body"] = "on"
     assert client.post(_editor_url(handbook, "ar"), data).status_code == 302
     assert curriculum_progress(curriculum=handbook, languages=["ar"])[1]["ar"].stale == 0
@@ -193,7 +185,7 @@ def test_an_unchanged_stale_translation_can_be_confirmed_as_still_right(client, 
 
 def test_a_form_saved_from_a_stale_page_reports_the_conflict_and_loses_nothing(client, handbook, translator_ar):
     client.force_login(translator_ar)
-    data = _form(client.get(_editor_url(handbook, "ar")))
+    data = editor_form(client.get(_editor_url(handbook, "ar")))
     block = Block.objects.get(key="welcome")
     block.body_ar = "نص حفظته مترجمة أخرى."
     block.save()  # another translator saved meanwhile
@@ -211,7 +203,7 @@ def test_a_form_saved_from_a_stale_page_reports_the_conflict_and_loses_nothing(c
 
 def test_hostile_markup_in_a_translation_is_refused_and_never_runs(client, handbook, translator_ar):
     client.force_login(translator_ar)
-    data = _form(client.get(_editor_url(handbook, "ar")))
+    data = editor_form(client.get(_editor_url(handbook, "ar")))
     key = "t:block:facilitation-guide/welcome:body"
     data[key] = "مرحباً <script>alert(1)</script>"
     response = client.post(_editor_url(handbook, "ar"), data)
