@@ -15,6 +15,7 @@ from curriculum.models import Curriculum
 from curriculum.translated import language_direction
 
 from .exchange import MAX_FILE_BYTES, ExchangeFileError, exchange_filename, exchange_import, exchange_po, exchange_xliff
+from .memory import memory_matches
 from .services import (
     TranslationConflict,
     TranslationRefused,
@@ -127,7 +128,11 @@ def editor(request, slug, language, module_slug=None):
                 request,
                 _("Some translations changed since you opened this page and were not saved; compare and save again."),
             )
-    rows = [{"unit": unit, "conflict": conflicts.get(unit.key), "error": errors.get(unit.key)} for unit in units]
+    memory = memory_matches(units=units, language=language, user=request.user)
+    rows = [
+        {"unit": unit, "conflict": conflicts.get(unit.key), "error": errors.get(unit.key), "memory": memory[unit.key]}
+        for unit in units
+    ]
     return render(
         request,
         "translations/editor.html",
@@ -156,7 +161,8 @@ def exchange_download(request, slug, language, file_format):
         raise Http404
     curriculum, module = _scope(request, slug, language, request.GET.get("module") or None)
     extension, content_type, build = EXCHANGE_FORMATS[file_format]
-    response = HttpResponse(build(curriculum=curriculum, language=language, module=module), content_type=content_type)
+    content = build(curriculum=curriculum, language=language, module=module, user=request.user)
+    response = HttpResponse(content, content_type=content_type)
     filename = exchange_filename(curriculum=curriculum, language=language, module=module, extension=extension)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
