@@ -2,10 +2,11 @@
 
 Kept current from the same saves that keep staleness records (post_save of translated
 content and of its records), rebuilt whole with `manage.py memory_rebuild`. A search
-shortlists candidates in the database (pg_trgm similarity on PostgreSQL, an FTS5 word
-index on SQLite) and scores the shortlist here with one similarity, so a match reads
-the same percentage on either database. Memory from a partner's private edition only
-reaches people who may see that edition.
+finds a sentence's exact matches by hash, shortlists fuzzy candidates in the database
+(memory_shortlist.py: rare words, then pg_trgm similarity on PostgreSQL, bm25 on SQLite)
+and scores the shortlist here with one similarity, so a match reads the same percentage
+on either database. Memory from a partner's private edition only reaches people who may
+see that edition.
 """
 
 import difflib
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 
@@ -24,6 +25,7 @@ from curriculum.changes import word_diff
 from curriculum.models import Block, BlockAdaptation, Curriculum, Edition, LocalBlock, Module, Partner
 from curriculum.roles import can_view_edition
 
+from .memory_shortlist import memory_shortlist
 from .models import MemorySegment, TranslationRecord
 from .segmenting import segment_pairs, segment_text, segment_tokens, segments_assemble
 from .services import TRANSLATED_FIELDS, source_language_of
@@ -34,10 +36,6 @@ PARTNER_FIELDS = {BlockAdaptation: ("title", "body"), LocalBlock: ("title", "bod
 MIN_PERCENT = 50
 PREFILL_MIN_PERCENT = 70
 MATCHES_PER_SEGMENT = 3
-# Candidates scored per sentence: the database's shortlist, best first by its own measure.
-SHORTLIST = 12
-# Rare words asked of the SQLite word index per sentence: common words ("the") would make every segment a candidate.
-SQLITE_QUERY_WORDS = 8
 
 
 def memory_fields(model):
@@ -212,72 +210,25 @@ def _visible(hidden):
     return ~condition if hidden else Q()
 
 
-def _hidden_sql(hidden, alias):
-    """The SQL condition leaving out hidden partner texts: placeholders only, the ids go in the parameters."""
-    if not hidden:
-        return "", []
-    pairs = sorted(hidden)
-    placeholders = ", ".join(["(%s, %s)"] * len(pairs))
-    sql = f" AND ({alias}.partner_id IS NULL OR ({alias}.curriculum_id, {alias}.partner_id) NOT IN ({placeholders}))"
-    return sql, [value for pair in pairs for value in pair]
-
-
 # --- Searching -----------------------------------------------------------------------------
 
 
-def _shortlist_postgresql(texts, source_language, language, hidden):
-    """Per sentence, the ids of the segments most similar to it by trigrams, in one query (pg_trgm's GIN index)."""
-    hidden_sql, hidden_params = _hidden_sql(hidden, "s")
-    sql = (
-        "SELECT q.ord, m.id FROM unnest(%s::text[]) WITH ORDINALITY AS q(text, ord) CROSS JOIN LATERAL ("  # noqa: S608
-        "SELECT s.id FROM translations_memorysegment s WHERE s.source %% q.text AND s.language = %s "
-        f"AND s.source_language = %s{hidden_sql} ORDER BY s.source <-> q.text LIMIT %s) m"
-    )
-    shortlist = {text: [] for text in texts}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [list(texts), language, source_language, *hidden_params, SHORTLIST])
-        for ordinal, segment_id in cursor.fetchall():
-            shortlist[texts[ordinal - 1]].append(segment_id)
-    return shortlist
+def _token_matcher(query):
+    """A matcher holding the sentence being translated: difflib analyses its second sequence once, for every candidate."""
+    matcher = difflib.SequenceMatcher(None, autojunk=False)
+    matcher.set_seq2(segment_tokens(query))
+    return matcher
 
 
-def _quoted(term):
-    return '"' + term.replace('"', '""') + '"'
-
-
-def _shortlist_sqlite(texts, source_language, language, hidden):
-    """Per sentence, the ids of the segments sharing its rarest words, best first by bm25 (FTS5 word index)."""
-    # The FTS5 table's tokenizer (categories L* N* Co M*) cuts words as segment_tokens does; punctuation is no word.
-    words = {text: {token for token in segment_tokens(text) if token[0].isalnum() or len(token) > 1} for text in texts}
-    every_word = sorted(set().union(*words.values()))
-    shortlist = {text: [] for text in texts}
-    if not every_word:
-        return shortlist
-    hidden_sql, hidden_params = _hidden_sql(hidden, "s")
-    with connection.cursor() as cursor:
-        frequency = {}
-        for start in range(0, len(every_word), 500):
-            chunk = every_word[start : start + 500]
-            cursor.execute(
-                "SELECT term, doc FROM translations_memorysegment_vocabulary "  # noqa: S608 - placeholders only
-                f"WHERE term IN ({', '.join(['%s'] * len(chunk))})",
-                chunk,
-            )
-            frequency.update(cursor.fetchall())
-        scope = _quoted(f"{source_language}x{language}".lower())
-        for text in texts:
-            known = sorted((frequency[word], word) for word in words[text] if word in frequency)
-            if not known:
-                continue
-            rare = " OR ".join(_quoted(word) for _count, word in known[:SQLITE_QUERY_WORDS])
-            cursor.execute(
-                "SELECT s.id FROM translations_memorysegment_words w JOIN translations_memorysegment s "  # noqa: S608
-                f"ON s.id = w.rowid WHERE translations_memorysegment_words MATCH %s{hidden_sql} "
-                "ORDER BY w.rank LIMIT %s",
-                [f"scope : {scope} AND source : ({rare})", *hidden_params, SHORTLIST],
-            )
-            shortlist[text] = [row[0] for row in cursor.fetchall()]
-    return shortlist
+def _percent(matcher, query, source):
+    if query == source:
+        return 100
+    source_tokens = segment_tokens(source)
+    shorter, longer = sorted((len(matcher.b), len(source_tokens)))
+    if 200 * shorter < MIN_PERCENT * (shorter + longer):
+        return 0  # the lengths alone keep it below the threshold: not scored in full
+    matcher.set_seq1(source_tokens)
+    return min(99, math.floor(matcher.ratio() * 100))
 
 
 def match_percent(query, source):
@@ -285,18 +236,9 @@ def match_percent(query, source):
 
     difflib's ratio over tokens, as CAT tools count fuzzy matches by words (a ratio over
     characters puts any two English sentences near 50%, sharing "e", "a", " "). Case
-    does not count, except that only the same text is 100.
+    does not count, except that only the same text is 100. Below MIN_PERCENT it may say 0.
     """
-    if query == source:
-        return 100
-    ratio = difflib.SequenceMatcher(None, segment_tokens(query), segment_tokens(source), autojunk=False).ratio()
-    return min(99, math.floor(ratio * 100))
-
-
-def _upper_bound(query_tokens, source):
-    """A quick ceiling of match_percent from the lengths alone: no candidate below it is scored in full."""
-    shorter, longer = sorted((query_tokens, len(segment_tokens(source))))
-    return math.floor(100 * 2 * shorter / ((shorter + longer) or 1))
+    return _percent(_token_matcher(query), query, source)
 
 
 @dataclass
@@ -348,48 +290,65 @@ class UnitMemory:
         return bool(self.pretranslation) and self.pretranslation_percent == 100
 
 
+_CANDIDATE_FIELDS = (
+    "id", "source", "target", "language", "content_type_id", "object_id", "field", "curriculum_id", "module_id",
+    "partner_id",
+)  # fmt: skip
+
+
 def _candidates(texts, source_language, language, hidden):
-    """Per sentence, the memory segments worth scoring: the exact ones and the database's fuzzy shortlist."""
-    shortlist = (_shortlist_postgresql if connection.vendor == "postgresql" else _shortlist_sqlite)(
-        texts, source_language, language, hidden
-    )
+    """Per sentence, the memory segments worth scoring: its exact matches, else the database's fuzzy shortlist.
+
+    A sentence with a 100% match is not searched fuzzily: nothing fuzzy would rank above it.
+    """
     by_hash = {segment_hash(source_language, text): text for text in texts}
     exact = MemorySegment.objects.filter(language=language, source_hash__in=by_hash).filter(_visible(hidden))
     exact_ids = {}
     for segment_id, digest in exact.values_list("id", "source_hash"):
         exact_ids.setdefault(by_hash[digest], []).append(segment_id)
+    fuzzy = [text for text in texts if text not in exact_ids]
+    shortlist = memory_shortlist(texts=fuzzy, source_language=source_language, language=language, hidden=hidden)
     wanted = {segment_id for ids in [*shortlist.values(), *exact_ids.values()] for segment_id in ids}
-    rows = MemorySegment.objects.filter(pk__in=wanted).select_related("curriculum", "module", "partner").in_bulk()
-    return {
-        text: [rows[i] for i in dict.fromkeys([*exact_ids.get(text, []), *shortlist[text]]) if i in rows]
-        for text in texts
-    }
+    # Plain values: building model instances for a hundred candidates cost more than the search itself.
+    rows = {row["id"]: row for row in MemorySegment.objects.filter(pk__in=wanted).values(*_CANDIDATE_FIELDS)}
+    return {text: [rows[i] for i in exact_ids.get(text) or shortlist.get(text, []) if i in rows] for text in texts}
 
 
 def _scored(text, candidates, exclude):
-    matches, seen, query_tokens = [], set(), len(segment_tokens(text))
-    for segment in sorted(candidates, key=lambda segment: -segment.pk):  # newest first among equals
-        if (segment.content_type_id, segment.object_id, segment.field) in exclude:
+    matches, seen, matcher = [], set(), _token_matcher(text)
+    for row in sorted(candidates, key=lambda row: -row["id"]):  # newest first among equals
+        if (row["content_type_id"], row["object_id"], row["field"]) in exclude or (
+            row["source"],
+            row["target"],
+        ) in seen:
             continue
-        if _upper_bound(query_tokens, segment.source) < MIN_PERCENT or (segment.source, segment.target) in seen:
-            continue
-        percent = match_percent(text, segment.source)
+        percent = _percent(matcher, text, row["source"])
         if percent >= MIN_PERCENT:
-            seen.add((segment.source, segment.target))
+            seen.add((row["source"], row["target"]))
             matches.append(
                 MemoryMatch(
                     query=text,
-                    source=segment.source,
-                    target=segment.target,
+                    source=row["source"],
+                    target=row["target"],
                     percent=percent,
-                    curriculum=segment.curriculum,
-                    module=segment.module,
-                    partner=segment.partner,
-                    language=segment.language,
+                    curriculum=row["curriculum_id"],
+                    module=row["module_id"],
+                    partner=row["partner_id"],
+                    language=row["language"],
                 )
             )
     matches.sort(key=lambda match: (-match.percent, match.partner is not None))  # stable: newest first
     return matches[:MATCHES_PER_SEGMENT]
+
+
+def _origins_load(memories):
+    """Replace the ids of where each match came from by the curriculum, module and partner (three queries at most)."""
+    matches = [match for memory in memories for segment in memory.segments for match in segment.matches]
+    for attribute, model in (("curriculum", Curriculum), ("module", Module), ("partner", Partner)):
+        ids = {getattr(match, attribute) for match in matches} - {None}
+        objects = model.objects.in_bulk(ids) if ids else {}
+        for match in matches:
+            setattr(match, attribute, objects.get(getattr(match, attribute)))
 
 
 def memory_matches(*, units, language, user):
@@ -425,6 +384,7 @@ def memory_matches(*, units, language, user):
             )
             memory.pretranslation_percent = min(s.best.percent for s in segments)
         result[unit.key] = memory
+    _origins_load(result.values())
     return result
 
 

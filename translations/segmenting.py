@@ -23,6 +23,9 @@ ABBREVIATIONS = {
     "e.g", "i.e", "eg", "ie", "cf", "vs", "dr", "mr", "mrs", "ms", "prof", "st", "no", "nos", "p", "pp",
     "fig", "vol", "ch", "approx", "min", "ca", "mme", "sr", "sra", "dra", "т.е", "т.д", "т.п", "др", "г",
 }  # fmt: skip
+# Combining marks belong to their word: a regex \w alone would cut संख्या after its virama, an Arabic word at each haraka.
+_MARKS = "".join(chr(code) for code in range(0x300, 0x10000) if unicodedata.category(chr(code)).startswith("M"))
+_TOKEN_RE = re.compile(rf"[\w{re.escape(_MARKS)}]+|[^\w\s{re.escape(_MARKS)}]")
 # Longest text kept as one segment when a text and its translation cannot be paired sentence by sentence.
 MAX_SEGMENT_CHARS = 2000
 
@@ -44,19 +47,7 @@ def segment_key(text):
 
 def segment_tokens(text):
     """The words (with their marks: Devanagari matras, Arabic harakat) and punctuation of a segment, lowercase."""
-    tokens, word = [], []
-    for character in (text or "").lower():
-        if unicodedata.category(character)[0] in "LMN":
-            word.append(character)
-            continue
-        if word:
-            tokens.append("".join(word))
-            word = []
-        if not character.isspace():
-            tokens.append(character)
-    if word:
-        tokens.append("".join(word))
-    return tokens
+    return _TOKEN_RE.findall((text or "").lower())
 
 
 def _pieces(text):

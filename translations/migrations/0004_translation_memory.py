@@ -7,10 +7,14 @@ from django.db import migrations, models
 # Fuzzy matches are shortlisted in the database: a trigram index on PostgreSQL (pg_trgm), a word index on
 # SQLite (an FTS5 table kept in step by triggers; `scope` is one token "<source>x<target>" so a search
 # stays within one pair of languages). Each vendor's statements run only on that vendor.
+# The word index shortlists by rare words; its statistics (pg_stats, most_common_elems) say which are rare.
+# Neither index leads with the language (btree_gin could): every search would then read the posting list
+# of all the language's rows, measured 3x slower than filtering the few candidates by language.
 POSTGRESQL = [
     "CREATE INDEX memory_segment_trigram ON translations_memorysegment USING gin (source gin_trgm_ops)",
+    "CREATE INDEX memory_segment_words ON translations_memorysegment USING gin (to_tsvector('simple'::regconfig, source))",
 ]
-POSTGRESQL_REVERSE = ["DROP INDEX IF EXISTS memory_segment_trigram"]
+POSTGRESQL_REVERSE = ["DROP INDEX IF EXISTS memory_segment_words", "DROP INDEX IF EXISTS memory_segment_trigram"]
 SQLITE_SCOPE = "new.source_language || 'x' || new.language"
 SQLITE = [
     "CREATE VIRTUAL TABLE translations_memorysegment_words USING fts5("
