@@ -15,12 +15,11 @@ from .segmenting import segment_tokens
 
 # Candidates scored per sentence: the database's shortlist, best first by its own measure.
 SHORTLIST = 12
-# Rare words asked of the word index per sentence (PostgreSQL); when together they are in more than this
-# share of segments, a candidate must have two of them.
+# Rare words asked of the word index per sentence; when even they are in more than this many segments
+# together (ranking them all would be slow), a candidate must have two of them.
 POSTGRESQL_QUERY_WORDS = 4
-COMMON_WORD_SHARE = 0.05
+COMMON_WORD_SEGMENTS = 2000
 WORD_FREQUENCIES_SECONDS = 600
-# Rare words asked of the SQLite word index per sentence: common words ("the") would make every segment a candidate.
 SQLITE_QUERY_WORDS = 4
 
 
@@ -38,7 +37,7 @@ _WORD_FREQUENCIES = {"read_at": None, "frequencies": {}}
 
 
 def _postgresql_word_frequencies():
-    """The share of segments each common word is in, from the statistics ANALYZE keeps of the word index.
+    """How many segments each common word is in, from the statistics ANALYZE keeps of the word index.
 
     PostgreSQL's planner keeps them anyway (most_common_elems of the indexed tsvector):
     one small query, read again every few minutes. A word not listed is rare.
@@ -47,11 +46,13 @@ def _postgresql_word_frequencies():
     if _WORD_FREQUENCIES["read_at"] is None or now - _WORD_FREQUENCIES["read_at"] > WORD_FREQUENCIES_SECONDS:
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+                "SELECT most_common_elems::text::text[], most_common_elem_freqs, reltuples FROM pg_stats "
+                "JOIN pg_class ON relname = 'translations_memorysegment' "
                 "WHERE tablename = 'memory_segment_words' AND most_common_elems IS NOT NULL"
             )
             row = cursor.fetchone()
-        _WORD_FREQUENCIES["frequencies"] = dict(zip(row[0], row[1], strict=False)) if row else {}
+        words, shares, segments = row or ([], [], 0)
+        _WORD_FREQUENCIES["frequencies"] = {word: share * segments for word, share in zip(words, shares, strict=False)}
         _WORD_FREQUENCIES["read_at"] = now
     return _WORD_FREQUENCIES["frequencies"]
 
@@ -72,7 +73,7 @@ def _shortlist_postgresql(texts, source_language, language, hidden):
         for text in texts:
             words = {token for token in segment_tokens(text) if token[0].isalnum() and len(token) > 1}
             rare = sorted(words, key=lambda word: (frequencies.get(word, 0), -len(word), word))[:POSTGRESQL_QUERY_WORDS]
-            if len(rare) > 2 and sum(frequencies.get(word, 0) for word in rare) > COMMON_WORD_SHARE:
+            if len(rare) > 2 and sum(frequencies.get(word, 0) for word in rare) > COMMON_WORD_SEGMENTS:
                 # Only common words: a segment must share two of them (one may be the word an edit changed).
                 query = " | ".join(f"('{first}' & '{second}')" for first, second in combinations(rare, 2))
             else:
@@ -115,10 +116,15 @@ def _shortlist_sqlite(texts, source_language, language, hidden):
             frequency.update(cursor.fetchall())
         scope = _quoted(f"{source_language}x{language}".lower())
         for text in texts:
-            known = sorted((frequency[word], word) for word in words[text] if word in frequency)
+            known = sorted((frequency[word], word) for word in words[text] if word in frequency)[:SQLITE_QUERY_WORDS]
             if not known:
                 continue
-            rare = " OR ".join(_quoted(word) for _count, word in known[:SQLITE_QUERY_WORDS])
+            if len(known) > 2 and sum(count for count, _word in known) > COMMON_WORD_SEGMENTS:
+                # Only common words: a segment must share two of them (one may be the word an edit changed).
+                pairs = combinations([_quoted(word) for _count, word in known], 2)
+                rare = " OR ".join(f"({first} AND {second})" for first, second in pairs)
+            else:
+                rare = " OR ".join(_quoted(word) for _count, word in known)
             cursor.execute(
                 "SELECT s.id FROM translations_memorysegment_words w JOIN translations_memorysegment s "  # noqa: S608
                 f"ON s.id = w.rowid WHERE translations_memorysegment_words MATCH %s{hidden_sql} "
