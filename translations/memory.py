@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 
@@ -155,6 +155,9 @@ def memory_rebuild(*, batch_size=500):
             segments = [segment for obj in chunk for segment in _segments_of(obj, records.get(obj.pk, {}))]
             MemorySegment.objects.bulk_create(segments, batch_size=batch_size)
             total += len(segments)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE translations_memorysegment")  # the word statistics the shortlist reads
     return total
 
 

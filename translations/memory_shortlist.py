@@ -18,7 +18,7 @@ SHORTLIST = 12
 # Rare words asked of the word index per sentence; when even they are in more than this many segments
 # together (ranking them all would be slow), a candidate must have two of them.
 POSTGRESQL_QUERY_WORDS = 4
-COMMON_WORD_SEGMENTS = 2000
+COMMON_WORD_SEGMENTS = 500
 WORD_FREQUENCIES_SECONDS = 600
 SQLITE_QUERY_WORDS = 4
 
