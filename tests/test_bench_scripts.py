@@ -1,6 +1,9 @@
 """The benchmarks start one way, and they and the tests keep apart: neither imports the other's helpers."""
 
 import ast
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,3 +62,16 @@ def test_bench_imports_nothing_from_the_tests():
 def test_the_tests_import_nothing_from_bench():
     offenders = [str(path.relative_to(ROOT)) for path in TESTS.rglob("*.py") if imported(path) & BENCH_MODULES]
     assert offenders == []
+
+
+def test_the_translation_memory_benchmark_runs_small(tmp_path):
+    """bench/tm_latency.py on a memory of 2,000 segments (SQLite only): it prints its figures and its verdicts."""
+    env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
+    result = subprocess.run(
+        [sys.executable, str(BENCH / "tm_latency.py"), "--segments", "2000", "--blocks", "5", "--sqlite-only"],
+        capture_output=True, text=True, timeout=600, cwd=ROOT, env=env | {"TMPDIR": str(tmp_path)},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "SQLite (FTS5): 2000 segments" in result.stdout
+    assert "median per block" in result.stdout and "goal ≤ 100 ms" in result.stdout
+    assert "sentences in memory found at 100%" in result.stdout

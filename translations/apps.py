@@ -7,9 +7,10 @@ class TranslationsConfig(AppConfig):
     verbose_name = _("Translations")
 
     def connect_signals(self):
-        from . import signals
+        from . import memory, signals
 
         signals.connect()
+        memory.connect()  # after the records' receivers: memory reads the records they write
 
     def ready(self):
         from curriculum.models import BlockAdaptation, LocalBlock

@@ -6,6 +6,11 @@ Each unit carries the translation's hash at export time, so an import can tell
 scope, language and a source version; an import refuses a file whose source
 text is not the current one. A partner edition's own text travels the same way,
 its file naming the edition (`X-Edition`, or `<curriculum>@<partner>/…` in XLIFF).
+
+An untranslated unit the translation memory can fill whole goes out pre-filled: as it
+is for a 100% match (leaving it unchanged accepts it on import), marked for review
+below (PO `#, fuzzy`, XLIFF state="needs-review-translation", which an import skips
+until the translator clears it), with the match percentage in the unit's notes.
 """
 
 import hashlib
@@ -18,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from lxml import etree
 
+from .memory import memory_pretranslations
 from .models import ReviewState
 from .services import (
     TranslationConflict,
@@ -78,13 +84,19 @@ def _scope_name(module):
     return module.slug if module is not None else "*"
 
 
-def _unit_note(unit):
-    return f"key: {unit.key}\ntranslation-hash: {unit.translation_hash}"
+def _unit_note(unit, prefill=None):
+    note = f"key: {unit.key}\ntranslation-hash: {unit.translation_hash}"
+    return note + (f"\ntranslation-memory: {prefill[1]}%" if prefill else "")
 
 
-def exchange_po(*, curriculum, language, module=None, edition=None):
-    """The PO file of a curriculum (or one module, or an edition's own text) in one language; stale ones are fuzzy."""
+def exchange_po(*, curriculum, language, module=None, edition=None, user=None):
+    """The PO file of a curriculum (or one module, or an edition's own text) in one language; stale ones are fuzzy.
+
+    Fuzzy memory pre-fills are fuzzy too. `user` is who downloads it: memory from private
+    editions they may not see is not used.
+    """
     units = _scope_units(curriculum, module, language, edition)
+    prefills = memory_pretranslations(units=units, language=language, user=user)
     po = polib.POFile(wrapwidth=0)
     po.metadata = {
         "Project-Id-Version": f"{curriculum.slug} {_scope_name(module)}",
@@ -101,22 +113,27 @@ def exchange_po(*, curriculum, language, module=None, edition=None):
     if edition is not None:
         po.metadata["X-Edition"] = _edition_name(edition)
     for unit in units:
+        prefill = prefills.get(unit.key)
         po.append(
             polib.POEntry(
                 msgctxt=unit.key,
                 msgid=unit.source,
-                msgstr=unit.translation,
-                comment=_unit_note(unit),
-                flags=["fuzzy"] if unit.is_stale else [],
+                msgstr=prefill[0] if prefill else unit.translation,
+                comment=_unit_note(unit, prefill),
+                flags=["fuzzy"] if unit.is_stale or (prefill and prefill[1] < 100) else [],
             )
         )
     return str(po)
 
 
-def exchange_xliff(*, curriculum, language, module=None, edition=None):
-    """The XLIFF 1.2 file of a curriculum (or one module, or an edition's own text) in one language."""
+def exchange_xliff(*, curriculum, language, module=None, edition=None, user=None):
+    """The XLIFF 1.2 file of a curriculum (or one module, or an edition's own text) in one language.
+
+    Memory matches go in <alt-trans> too.
+    """
     units = _scope_units(curriculum, module, language, edition)
     scope = f"{curriculum.slug}@{_edition_name(edition)}" if edition is not None else curriculum.slug
+    prefills = memory_pretranslations(units=units, language=language, user=user)
     root = etree.Element(f"{{{XLIFF_NS}}}xliff", nsmap={None: XLIFF_NS}, version="1.2")
     file_element = etree.SubElement(
         root,
@@ -140,16 +157,30 @@ def exchange_xliff(*, curriculum, language, module=None, edition=None):
         trans_unit.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
         etree.SubElement(trans_unit, f"{{{XLIFF_NS}}}source").text = unit.source
         state = "signed-off" if approved else states[unit.status]
+        prefill = prefills.get(unit.key)
         target = etree.SubElement(trans_unit, f"{{{XLIFF_NS}}}target", state=state)
         target.text = unit.translation
+        if prefill:
+            exact = prefill[1] == 100
+            target.text = prefill[0]
+            target.set("state", "translated" if exact else "needs-review-translation")
+            target.set("state-qualifier", "leveraged-tm" if exact else "fuzzy-match")
         group = etree.SubElement(
             trans_unit, f"{{{XLIFF_NS}}}context-group", attrib={"name": "po-entry", "purpose": "information"}
         )
         etree.SubElement(
             group, f"{{{XLIFF_NS}}}context", attrib={"context-type": "x-po-autocomment"}
-        ).text = _unit_note(unit)
+        ).text = _unit_note(unit, prefill)
         # "developer" notes become PO extracted comments in translate-toolkit's xliff2po.
-        etree.SubElement(trans_unit, f"{{{XLIFF_NS}}}note", attrib={"from": "developer"}).text = _unit_note(unit)
+        note = etree.SubElement(trans_unit, f"{{{XLIFF_NS}}}note", attrib={"from": "developer"})
+        note.text = _unit_note(unit, prefill)
+        if prefill:
+            alternative = etree.SubElement(
+                trans_unit,
+                f"{{{XLIFF_NS}}}alt-trans",
+                attrib={"match-quality": f"{prefill[1]}%", "origin": "translation-memory"},
+            )
+            etree.SubElement(alternative, f"{{{XLIFF_NS}}}target").text = prefill[0]
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True).decode()
 
 

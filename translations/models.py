@@ -164,3 +164,50 @@ class PublishedCatalog(models.Model):
 
     def __str__(self):
         return f"{self.language}/{self.domain} v{self.version}"
+
+
+class MemorySegment(models.Model):
+    """A sentence (or paragraph) of translated text and its translation in one language: what memory matches.
+
+    Kept by translations/memory.py from every saved translation, with where it came
+    from (curriculum, module, the partner whose own text it is). `source` is the
+    sentence as `segmenting.segment_key` writes it; `source_hash` finds exact matches
+    with an index, the trigram index (PostgreSQL) or the word index (SQLite, an FTS5
+    table the migration keeps in step with triggers) shortlists fuzzy ones.
+    """
+
+    source_language = models.CharField(_("source language"), max_length=8, choices=settings.LANGUAGES)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    source = models.TextField(_("source segment"))
+    source_hash = models.CharField(_("source hash"), max_length=64)
+    target = models.TextField(_("translation"))
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, verbose_name=_("content type"))
+    object_id = models.PositiveBigIntegerField(_("object id"))
+    field = models.CharField(_("field"), max_length=40)
+    position = models.PositiveIntegerField(_("position"))
+    curriculum = models.ForeignKey(
+        "curriculum.Curriculum", on_delete=models.CASCADE, related_name="+", verbose_name=_("curriculum")
+    )
+    module = models.ForeignKey(
+        "curriculum.Module", null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("module")
+    )
+    partner = models.ForeignKey(
+        "curriculum.Partner",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("partner"),
+        help_text=_("Set when the text is a partner's own (an override or a local block)."),
+    )
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["language", "source_hash"], name="memory_segment_exact"),
+            models.Index(fields=["content_type", "object_id"], name="memory_segment_object"),
+        ]
+        verbose_name = _("memory segment")
+        verbose_name_plural = _("memory segments")
+
+    def __str__(self):
+        return f"{self.source_language}→{self.language}: {self.source[:60]}"

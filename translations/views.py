@@ -19,6 +19,7 @@ from curriculum.translated import language_direction
 from glossary.services import glossary_units
 
 from .exchange import MAX_FILE_BYTES, ExchangeFileError, exchange_filename, exchange_import, exchange_po, exchange_xliff
+from .memory import memory_matches
 from .review import (
     ReviewConflict,
     ReviewProblem,
@@ -239,9 +240,11 @@ def editor_page(
         partner=_partner(edition),
         texts={key: error["text"] for key, error in errors.items()},
     )
+    memory = memory_matches(units=units, language=language, user=request.user)
     rows = [
         {
             "unit": unit,
+            "memory": memory[unit.key],
             "conflict": conflicts.get(unit.key),
             "error": errors.get(unit.key),
             "glossary": glossary.get(unit.key),
@@ -354,9 +357,8 @@ def exchange_download(request, slug, language, file_format, partner_slug=None):
         raise Http404
     curriculum, module, edition = _scope(request, slug, language, request.GET.get("module") or None, partner_slug)
     extension, content_type, build = EXCHANGE_FORMATS[file_format]
-    response = HttpResponse(
-        build(curriculum=curriculum, language=language, module=module, edition=edition), content_type=content_type
-    )
+    content = build(curriculum=curriculum, language=language, module=module, edition=edition, user=request.user)
+    response = HttpResponse(content, content_type=content_type)
     filename = exchange_filename(
         curriculum=curriculum, language=language, module=module, extension=extension, edition=edition
     )

@@ -157,7 +157,8 @@ def test_the_pdf_marks_translations_waiting_for_review_and_the_report_lists_them
     html = documents.build(spec, documents.job_edition(spec)).html
     assert html.count('class="review-marker"') == 1
     text = " ".join(pdf_text(default_storage.path(job.file.name)).split())
-    assert "The Русский translation awaits review; shown in English." in text
+    # The marker speaks the manual's language; the languages are named in their own.
+    assert "Перевод на язык Русский ожидает проверки; показан текст на языке English." in text
     assert "Arrange the chairs in a circle." in text and "Добро пожаловать. Лидерство — это практика." in text
     assert "Расставьте стулья по кругу." not in text
 

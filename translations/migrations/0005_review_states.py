@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('translations', '0003_published_catalogs'),
+        ('translations', '0004_translation_memory'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
