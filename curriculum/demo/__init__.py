@@ -101,6 +101,8 @@ DEMO_USERS = [
     ("translator-ar", "translator", "ar"),
     ("translator-fa", "translator", "fa"),
     ("translator-ru", "translator", "ru"),
+    # Approves Arabic translations (a translator of Arabic whose grant also lets her review).
+    ("reviewer-ar", "reviewer", "ar"),
     # Uzbek for Chashma's editions only: its affiliate in Khujand works in Uzbek (language@partner).
     ("translator-chashma-uz", "translator", "uz@chashma-womens-alliance"),
     ("trainer", "trainer", None),
@@ -135,9 +137,13 @@ def demo_users(partners):
         elif persona == "translator" and "@" in scope:
             language, _at, partner_slug = scope.partition("@")
             TranslatorGrant.objects.get_or_create(user=user, language=language, partner=partners[partner_slug])
-        elif persona == "translator":
+        elif persona in {"translator", "reviewer"}:
             group, _created = Group.objects.get_or_create(name=f"translators-{scope}")
             user.groups.add(group)
+            if persona == "reviewer":
+                TranslatorGrant.objects.update_or_create(
+                    user=user, language=scope, partner=None, defaults={"may_review": True}
+                )
     return created
 
 
