@@ -14,19 +14,18 @@ content), graphics states (q/Q) and text objects (BT/ET) balanced. An element wi
 ActualText, Alt, Lang or expansion keeps each of its sequences, and so does a sequence whose
 property list says more than its MCID.
 
-The same pass writes each TJ array shorter: glyph strings separated by a zero adjustment
-are one string (`[<0036>0<0048>]` is `[<00360048>]`): the same glyphs at the same positions.
+The pages it rewrites are written short by exports/content_streams.py.
 
 Pure: a pikepdf document in, changed in place (exports/structure_tree.py calls it on every
 tagged PDF the renderer writes, after the tree is slimmed).
 """
 
-import re
-from decimal import ROUND_HALF_EVEN, Decimal
 from itertools import pairwise
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Operator
+
+from . import content_streams
 
 # An element with any of these speaks for its content itself: its sequences stay apart.
 OWN_SPEECH = {"/ActualText", "/Alt", "/Lang", "/E"}
@@ -161,86 +160,11 @@ def _page_merge(pdf, page, array):
         instructions[start] = pikepdf.ContentStreamInstruction(
             [instructions[start].operands[0], Dictionary(MCID=number)], Operator("BDC")
         )
-    for index in range(len(instructions) - 1):
-        # An empty text object (WeasyPrint draws one for a box with no glyphs) draws nothing.
-        if str(instructions[index].operator) == "BT" and str(instructions[index + 1].operator) == "ET":
-            drop.update((index, index + 1))
     kept = [instruction for index, instruction in enumerate(instructions) if index not in drop]
     _kids_renumber({owners[mcid].objgen: owners[mcid] for mcid, _new in renumbered.items()}, page, renumbered)
     array[:] = [owners[group[0][2]] for group in groups]
-    page.obj.Contents = pikepdf.Stream(pdf, content_written(kept))
+    page.obj.Contents = pikepdf.Stream(pdf, content_streams.content_written(kept))
     return len(sequences) - len(groups)
-
-
-# Operators whose numbers are positions on the page (in WeasyPrint's CSS pixels) or colour components:
-# a thousandth is far below what any screen or printer shows (and a colour's 1/255 step is 0.0039).
-# Matrices (cm) and font sizes keep every digit: a scale's error grows with what it scales.
-ROUNDED_OPERATORS = {"m", "l", "c", "v", "y", "re", "Td", "TD", "rg", "RG", "g", "G", "k", "K", "sc", "SC"}
-THOUSANDTH = Decimal("0.001")
-
-
-def _rounded(value):
-    if not isinstance(value, Decimal):
-        return value
-    value = value.quantize(THOUSANDTH, rounding=ROUND_HALF_EVEN)
-    return int(value) if value == value.to_integral_value() else value.normalize()
-
-
-def _shorter(instruction):
-    """The instruction written shorter and drawing the same: positions to a thousandth, TJ strings joined."""
-    operator = str(instruction.operator)
-    if operator in ROUNDED_OPERATORS:
-        return pikepdf.ContentStreamInstruction(
-            [_rounded(value) for value in instruction.operands], instruction.operator
-        )
-    if operator == "Tm" and len(instruction.operands) == 6:
-        operands = list(instruction.operands)
-        operands[4:] = [_rounded(value) for value in operands[4:]]
-        return pikepdf.ContentStreamInstruction(operands, instruction.operator)
-    if operator != "TJ" or not isinstance(instruction.operands[0], Array):
-        return instruction
-    return _tj_joined(instruction)
-
-
-def _tj_joined(instruction):
-    """A TJ with the glyph strings that no adjustment separates joined into one."""
-    joined, zero_before = [], False
-    for item in instruction.operands[0]:
-        if isinstance(item, pikepdf.String):
-            if joined and isinstance(joined[-1], bytes) and zero_before:
-                joined[-1] += bytes(item)
-            else:
-                joined.append(bytes(item))
-            zero_before = False
-        elif float(item) == 0:
-            zero_before = True
-        else:
-            joined.append(item)
-            zero_before = False
-    operand = Array([pikepdf.String(item) if isinstance(item, bytes) else item for item in joined])
-    return pikepdf.ContentStreamInstruction([operand], instruction.operator)
-
-
-def content_written(instructions):
-    """The instructions as a content stream, written as short as they draw the same (exports/assembly.py's running layer too)."""
-    return literal_strings(pikepdf.unparse_content_stream([_shorter(instruction) for instruction in instructions]))
-
-
-HEX_STRING = re.compile(rb"<([0-9A-Fa-f]*)>")
-
-
-def _literal(match):
-    data = bytes.fromhex(match.group(1).decode())
-    return b"(" + data.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)").replace(b"\r", b"\\r") + b")"
-
-
-def literal_strings(content):
-    """A content stream with its hex strings written as literal ones: each byte once instead of two hex digits.
-
-    Only a backslash, the parentheses and a carriage return (which a reader would take for a
-    line end) are escaped; every other byte stands for itself, as the format allows.
-    """
-    return HEX_STRING.sub(_literal, content)
 
 
 def _kids_renumber(elements, page, renumbered):

@@ -12,7 +12,9 @@ paragraphs, headings, lists, tables, links and figures, in the same order.
 
 An element folds only when it says nothing: an element with attributes, a language, alternate
 or actual text, an ID or a link annotation (OBJR) keeps its place. A page reference (/Pg) is
-kept only on the elements whose own content is on that page.
+kept only on the elements whose own content is on that page, and no element keeps its /Type
+(optional, ISO 32000-1 table 323: /S says what it is). The same pass then merges each
+element's consecutive marked-content sequences (exports/marked_content.py).
 
 Pure: a pikepdf document in, the same document changed in place (or PDF bytes in and out).
 exports/rendering.py slims every tagged PDF it writes: module parts, front matter, whole documents.
@@ -53,6 +55,9 @@ def structure_slim(pdf):
     folded = 0
     # Children first: a span inside a span folds into the inner one, which then folds in turn.
     for element, kids in structure_elements(tree):
+        # Optional (ISO 32000-1, table 323), and written in every element: what the /S names says it all.
+        if element.get("/Type") == Name.StructElem:
+            del element["/Type"]
         if any(foldable(kid) for kid in kids):
             content = []
             for kid in kids:

@@ -1,11 +1,10 @@
 """Fewer marked-content sequences: one element's consecutive sequences become one, and a reader gets the same content in the same order."""
 
 import io
-from decimal import Decimal
 
 import pikepdf
 import pytest
-from pikepdf import Array, ContentStreamInstruction, Operator, String
+from pikepdf import ContentStreamInstruction, Operator, String
 
 from exports import marked_content, structure_tree
 from tests.pdf import pdf_info, pdf_text
@@ -87,38 +86,6 @@ def test_only_plain_drawing_may_fall_inside_a_merged_sequence():
     assert not marked_content._plain_drawing(_instructions("BMC", "EMC"))  # an artifact between: never inside content
     assert not marked_content._plain_drawing(_instructions("Q", "q"))
     assert not marked_content._plain_drawing(_instructions("BT"))
-
-
-def test_a_tj_joins_the_glyph_strings_that_no_adjustment_separates():
-    tj = ContentStreamInstruction(
-        [Array([String(b"\x00\x36"), 0, String(b"\x00\x48"), -20, String(b"\x00\x56"), 0])], Operator("TJ")
-    )
-    joined = marked_content._shorter(tj)
-    assert [bytes(item) if isinstance(item, String) else int(item) for item in joined.operands[0]] == [
-        b"\x00\x36\x00\x48",
-        -20,
-        b"\x00\x56",
-    ]
-
-
-def test_positions_and_colours_are_written_to_a_thousandth_and_matrices_keep_every_digit():
-    line = ContentStreamInstruction([Decimal("76.031496"), Decimal("129.8385")], Operator("l"))
-    matrix = ContentStreamInstruction([Decimal("0.123456"), 0, 0, Decimal("0.123456"), 0, 0], Operator("cm"))
-    text_matrix = ContentStreamInstruction([1, 0, 0, -1, Decimal("76.0004"), Decimal("2.5")], Operator("Tm"))
-    assert list(marked_content._shorter(line).operands) == [Decimal("76.031"), Decimal("129.838")]
-    assert list(marked_content._shorter(matrix).operands) == list(matrix.operands)
-    assert list(marked_content._shorter(text_matrix).operands) == [1, 0, 0, -1, 76, Decimal("2.5")]
-
-
-def test_hex_strings_are_written_literal_with_the_bytes_a_reader_would_misread_escaped():
-    content = marked_content.literal_strings(b"[ <005c00280029000d0a> 5 <feff0041> ] TJ\n/Span << /MCID 0 >> BDC\n")
-    pdf = pikepdf.new()
-    operands = pikepdf.parse_content_stream(pikepdf.Stream(pdf, content))[0].operands[0]
-    assert [bytes(item) for item in operands if isinstance(item, String)] == [
-        b"\x00\\\x00(\x00)\x00\r\n",
-        b"\xfe\xff\x00A",
-    ]
-    assert b"<< /MCID 0 >>" in content
 
 
 def test_a_page_with_an_mcid_the_pass_cannot_renumber_is_left_as_it_is():
