@@ -23,7 +23,9 @@ from . import documents, rendering, weasyprint_actualtext
 from .glyphs import FONT_STACKS
 
 # Bump when the layout changes in a way the template and CSS hashes cannot see.
-LAYOUT_REVISION = "2"  # 2: structure trees slimmed (exports/structure_tree.py)
+LAYOUT_REVISION = (
+    "3"  # 2: structure trees slimmed (exports/structure_tree.py); 3: marked content merged (exports/marked_content.py)
+)
 FONT_DIRS = [Path("/usr/share/fonts/truetype/noto"), Path("/usr/share/fonts/opentype/noto")]
 TEMPLATE_REFERENCE = re.compile(r"""{%\s*(?:include|extends)\s+["']([^"']+)["']""")
 # A stylesheet a print template links by its static name (href="css/pdf/review.css").

@@ -12,7 +12,9 @@ paragraphs, headings, lists, tables, links and figures, in the same order.
 
 An element folds only when it says nothing: an element with attributes, a language, alternate
 or actual text, an ID or a link annotation (OBJR) keeps its place. A page reference (/Pg) is
-kept only on the elements whose own content is on that page.
+kept only on the elements whose own content is on that page, and no element keeps its /Type
+(optional, ISO 32000-1 table 323: /S says what it is). The same pass then merges each
+element's consecutive marked-content sequences (exports/marked_content.py).
 
 Pure: a pikepdf document in, the same document changed in place (or PDF bytes in and out).
 exports/rendering.py slims every tagged PDF it writes: module parts, front matter, whole documents.
@@ -23,6 +25,8 @@ import io
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
+from .marked_content import marked_content_merge
+
 FOLDED_TYPES = {"/Span", "/NonStruct", "/Div"}
 # What a structure element has that says nothing about its content; any other entry keeps it.
 BARE_ENTRIES = {"/Type", "/S", "/P", "/K", "/Pg"}
@@ -31,8 +35,12 @@ BARE_ENTRIES = {"/Type", "/S", "/P", "/K", "/Pg"}
 def pdf_slim(data):
     """The PDF's bytes with its structure tree slimmed (the same bytes when it has none)."""
     pdf = pikepdf.open(io.BytesIO(data))
-    if not structure_slim(pdf):
+    tree = pdf.Root.get("/StructTreeRoot")
+    if tree is None or "/ParentTree" not in tree:
         return data
+    structure_slim(pdf)
+    # One element's consecutive marked content as one sequence: fewer MCIDs in the tree, shorter pages.
+    marked_content_merge(pdf, _page_arrays(pdf, tree))
     buffer = io.BytesIO()
     pdf.save(buffer, compress_streams=True)
     return buffer.getvalue()
@@ -47,6 +55,9 @@ def structure_slim(pdf):
     folded = 0
     # Children first: a span inside a span folds into the inner one, which then folds in turn.
     for element, kids in structure_elements(tree):
+        # Optional (ISO 32000-1, table 323), and written in every element: what the /S names says it all.
+        if element.get("/Type") == Name.StructElem:
+            del element["/Type"]
         if any(foldable(kid) for kid in kids):
             content = []
             for kid in kids:

@@ -146,6 +146,13 @@ def test_a_page_reference_stays_only_where_the_element_holds_content_of_its_own(
         assert ("/Pg" in element) == holds_content, element.S
 
 
+def test_elements_are_written_without_their_optional_type():
+    pdf = pikepdf.open(io.BytesIO(_tagged("en", paragraphs=2)))
+    assert any("/Type" in element for element in _elements(pdf))
+    structure_tree.structure_slim(pdf)
+    assert not [element for element in _elements(pdf) if "/Type" in element]
+
+
 def test_an_untagged_pdf_is_left_alone():
     data = rendering.html_to_pdf("<p>Plain</p>", pdf_variant=None).pdf
     pdf = pikepdf.open(io.BytesIO(data))
