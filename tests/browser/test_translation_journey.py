@@ -48,7 +48,7 @@ def test_a_translator_fixes_a_stale_translation_and_the_matrix_turns_green(page,
     # The module's other untranslated fields, so that the whole row is done.
     page.locator('section[data-key="module:facilitation-guide:summary"] textarea').fill("ما تدور حوله الجلسة.")
     page.locator('section[data-key="block:facilitation-guide/welcome:title"] textarea').fill("مرحباً")
-    page.get_by_role("button", name="Save translations").click()
+    page.get_by_role("button", name="Save and ask for review").click()
     assert "3 translations saved." in page.locator(".messages").inner_text()
     assert page.locator(".unit-stale").count() == 0
 
