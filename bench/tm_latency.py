@@ -304,7 +304,7 @@ def main():
     if ARGS.database_url is None:
         if not ARGS.sqlite_only:
             run_postgresql()
-        print("\n(figures measured on a 2-core machine shared with other engineers)")
+        print(f"\n({os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end of the run)")
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ that go stale when the partner edits its source.
 """
 
 import argparse
+import os
 
 from demo_setup import demo_setup
 from figures import Column, Table, timed
@@ -81,7 +82,7 @@ def main():
     stale = {language: totals[language].stale for language in languages if totals[language].stale}
     print(f"\nafter editing the source of {block.module.slug}/{block.key}: stale words by language {stale}")
     editions_own_text(curriculum, args.repeat)
-    print("(figures measured on a 2-core machine shared with other engineers)")
+    print(f"({os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end of the run)")
 
 
 def editions_own_text(curriculum, repeat):
