@@ -19,6 +19,8 @@ SHORTLIST = 12
 # together (ranking them all would be slow), a candidate must have two of them.
 POSTGRESQL_QUERY_WORDS = 4
 COMMON_WORD_SEGMENTS = 500
+# Above this many segments for even a sentence's second-rarest word, a candidate shares three of its words.
+COMMON_PAIR_SEGMENTS = 1_000
 WORD_FREQUENCIES_SECONDS = 600
 SQLITE_QUERY_WORDS = 4
 
@@ -74,8 +76,12 @@ def _shortlist_postgresql(texts, source_language, language, hidden):
             words = {token for token in segment_tokens(text) if token[0].isalnum() and len(token) > 1}
             rare = sorted(words, key=lambda word: (frequencies.get(word, 0), -len(word), word))[:POSTGRESQL_QUERY_WORDS]
             if len(rare) > 2 and sum(frequencies.get(word, 0) for word in rare) > COMMON_WORD_SEGMENTS:
-                # Only common words: a segment must share two of them (one may be the word an edit changed).
-                query = " | ".join(f"('{first}' & '{second}')" for first, second in combinations(rare, 2))
+                # Only common words: a segment must share two of them (one may be the word an edit changed),
+                # three of four when even the rarest pair is common: pg_trgm scores every candidate, and two
+                # common words still admit thousands.
+                shared = 3 if len(rare) > 3 and _pair_is_common(rare, frequencies) else 2
+                groups = combinations(rare, shared)
+                query = " | ".join("(" + " & ".join(f"'{word}'" for word in group) + ")" for group in groups)
             else:
                 query = " | ".join(f"'{word}'" for word in rare)
             if query:
@@ -89,6 +95,11 @@ def _shortlist_postgresql(texts, source_language, language, hidden):
             )
             shortlist[text] = [row[0] for row in cursor.fetchall()]
     return shortlist
+
+
+def _pair_is_common(rare, frequencies):
+    """Whether the two rarest words are both in more than COMMON_PAIR_SEGMENTS segments."""
+    return min(frequencies.get(word, 0) for word in rare[:2]) > COMMON_PAIR_SEGMENTS
 
 
 def _quoted(term):
