@@ -74,16 +74,7 @@ def _shortlist_postgresql(texts, source_language, language, hidden):
     with connection.cursor() as cursor:
         for text in texts:
             words = {token for token in segment_tokens(text) if token[0].isalnum() and len(token) > 1}
-            rare = sorted(words, key=lambda word: (frequencies.get(word, 0), -len(word), word))[:POSTGRESQL_QUERY_WORDS]
-            if len(rare) > 2 and sum(frequencies.get(word, 0) for word in rare) > COMMON_WORD_SEGMENTS:
-                # Only common words: a segment must share two of them (one may be the word an edit changed),
-                # three of four when even the rarest pair is common: pg_trgm scores every candidate, and two
-                # common words still admit thousands.
-                shared = 3 if len(rare) > 3 and _pair_is_common(rare, frequencies) else 2
-                groups = combinations(rare, shared)
-                query = " | ".join("(" + " & ".join(f"'{word}'" for word in group) + ")" for group in groups)
-            else:
-                query = " | ".join(f"'{word}'" for word in rare)
+            query = _word_query(words, frequencies)
             if query:
                 condition, found = "to_tsvector('simple', s.source) @@ to_tsquery('simple', %s)", [query]
             else:
@@ -97,9 +88,19 @@ def _shortlist_postgresql(texts, source_language, language, hidden):
     return shortlist
 
 
-def _pair_is_common(rare, frequencies):
-    """Whether the two rarest words are both in more than COMMON_PAIR_SEGMENTS segments."""
-    return min(frequencies.get(word, 0) for word in rare[:2]) > COMMON_PAIR_SEGMENTS
+def _word_query(words, frequencies):
+    """The tsquery a candidate must match: any of a sentence's rarest words, or some of them together when all are common.
+
+    Only common words: a candidate shares two of them (one may be the word an edit changed),
+    three of four when even the two rarest are each in over COMMON_PAIR_SEGMENTS segments:
+    pg_trgm scores every candidate, and two common words still admit thousands.
+    """
+    rare = sorted(words, key=lambda word: (frequencies.get(word, 0), -len(word), word))[:POSTGRESQL_QUERY_WORDS]
+    if len(rare) > 2 and sum(frequencies.get(word, 0) for word in rare) > COMMON_WORD_SEGMENTS:
+        common_pair = min(frequencies.get(word, 0) for word in rare[:2]) > COMMON_PAIR_SEGMENTS
+        shared = 3 if len(rare) > 3 and common_pair else 2
+        return " | ".join("(" + " & ".join(f"'{word}'" for word in group) + ")" for group in combinations(rare, shared))
+    return " | ".join(f"'{word}'" for word in rare)
 
 
 def _quoted(term):
