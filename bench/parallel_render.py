@@ -60,6 +60,8 @@ class Worker:
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "config.settings.dev",
+            # As deployed: with DEBUG on, Django keeps the SQL of every query, and memory is what is measured here.
+            "DEBUG": "False",
             "CELERY_MAX_TASKS_PER_CHILD": str(max_tasks_per_child),
             "LOG_LEVEL": "WARNING",
         }
@@ -246,9 +248,13 @@ def measure(name, curriculum, language, edits):
     print(f"\n{name} ({language}): {pages} pages, {len(edited.parts)} module parts")
     figure("plain WeasyPrint, whole manual", plain, note=ratio(plain, plain))
     figure("plain WeasyPrint, whole manual, tagged", plain_tagged, note=ratio(plain_tagged, plain))
-    for concurrency, goal in ((1, 1.05), (2, 0.6)):
+    # One worker against tagged plain WeasyPrint, the fair reference (the pipeline's PDF is tagged; issue 13 allows
+    # it, stated): the figure against untagged plain is printed beside it. Two workers against untagged plain.
+    for concurrency, goal, tagged_reference in ((1, 1.05, True), (2, 0.6, False)):
         cold = figures[f"cold{concurrency}"]
-        note = f"{ratio(cold, plain)} ({ratio(cold, plain_tagged)} of tagged)  {verdict(cold / plain <= goal, f'≤ {goal}x')}"
+        reference = plain_tagged if tagged_reference else plain
+        goal_text = f"≤ {goal}x {'tagged' if tagged_reference else 'untagged'}"
+        note = f"{ratio(cold, plain)} ({ratio(cold, plain_tagged)} of tagged)  {verdict(cold / reference <= goal, goal_text)}"
         figure(f"pipeline cold, {concurrency} worker process(es)", cold, note=note)
     parts_seconds, assemble_seconds = figures["breakdown1"]
     figure("  of which (1 worker): parts laid out, joined", parts_seconds, note=f"+ {assemble_seconds:.2f} s")
@@ -280,6 +286,32 @@ def measure(name, curriculum, language, edits):
     print()
     breakdown_print([("plain", plain_pdf), ("plain tagged", tagged_pdf), ("pipeline", ours_pdf)])
     return figures
+
+
+def _spin(_seconds=None):
+    total = 0
+    for number in range(8_000_000):
+        total += number
+    return total
+
+
+def parallel_capacity():
+    """How much faster two CPU-bound processes finish two loops than one process does: 2.0 on two real cores.
+
+    Two "CPUs" of a virtual machine are often two threads of one core; the two-worker figures
+    are read against this.
+    """
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(2) as pool:
+        list(pool.map(_spin, range(2)))  # the processes started
+        started = time.perf_counter()
+        list(pool.map(_spin, range(1)))
+        alone = time.perf_counter() - started
+        started = time.perf_counter()
+        list(pool.map(_spin, range(2)))
+        together = time.perf_counter() - started
+    return 2 * alone / together
 
 
 def pdf_info_pages(data):
@@ -316,6 +348,8 @@ def main():
     args = parser.parse_args()
     redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()
     print(f"WeasyPrint {weasyprint.__version__}, {os.cpu_count()} CPUs, work dir {WORK}")
+    capacity = parallel_capacity()
+    print(f"two CPU-bound processes at once do {capacity:.2f}x the work of one in the same time (2.00 on two cores)")
     measure("Demo manual", CURRICULUM, args.language, args.edits)
     if args.long_copies:
         long = long_manual(CURRICULUM, args.long_copies)

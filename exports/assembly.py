@@ -21,20 +21,16 @@ Pure: no database, no storage; exports/parts.py decides what to render and store
 """
 
 import io
-import zlib
 from dataclasses import replace
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Operator, OutlineItem, Page
 
-from . import content_streams, font_subsets, rendering
+from . import content_streams, font_subsets, rendering, stream_compression
 
-# The contents normally take a page: the first guess at the front matter's length (cover + contents).
-FRONT_PAGES_GUESS = 2
-# zlib's best: measured on the demo manual, a few percent off the content streams for little time at the join.
+# zlib's best for every stream pikepdf compresses as it saves, the object streams above all (where the structure
+# tree is): 0.4 KB off the demo manual. The other streams are compressed harder (exports/stream_compression.py).
 FLATE_LEVEL = 9
-# The same for every stream pikepdf compresses as it saves, the object streams too (where the structure tree is):
-# 0.4 KB off the demo manual.
 pikepdf.settings.set_flate_compression_level(FLATE_LEVEL)
 
 
@@ -43,24 +39,41 @@ def part_html(edition, module, spec=None):
     return rendering.edition_html(replace(edition, modules=[module]), spec, document="part")
 
 
-def front_render(edition, spec=None, *, part_pages, generated_at=None):
+def front_render(edition, spec=None, *, part_pages, generated_at=None, front_pages=None, render=None):
     """Lay out the cover and contents, with each module's first page counted from the parts' lengths.
 
     Returns the render and the first page of every module. The contents' own length moves
-    every module, so it is laid out again until the guess holds (once, except for a manual
-    whose contents run over a page).
+    every module: `front_pages` is the length expected (the last render's, when the caller
+    knows it; else front_pages_guess), and a layout of another length is laid out again with
+    the length it had, without being written. `render(html, pages_expected)` lays the front
+    matter out (exports/parts.py passes one that keeps it, as it keeps parts); by default
+    rendering.html_to_pdf.
     """
-    front_pages = FRONT_PAGES_GUESS
+    render = render or _front_laid_out
+    front_pages = front_pages or front_pages_guess(len(part_pages), spec.profile if spec else "a4")
     for _attempt in range(4):
         starts = module_starts(front_pages, part_pages)
-        result = rendering.html_to_pdf(
-            rendering.edition_html(edition, spec, document="front", generated_at=generated_at, toc_pages=starts),
-            title=edition.title,
-        )
-        if result.page_count == front_pages:
+        html = rendering.edition_html(edition, spec, document="front", generated_at=generated_at, toc_pages=starts)
+        result = render(html, pages_expected=front_pages, title=edition.title)
+        if result.pdf is not None:
             return result, starts
         front_pages = result.page_count
     raise RuntimeError("the front matter's length does not settle")
+
+
+def _front_laid_out(html, *, pages_expected, title):
+    return rendering.html_to_pdf(html, title=title, piece=True, pages_expected=pages_expected)
+
+
+# Contents entries on the contents' first page (under its title) and on each page after, by paper:
+# measured with the demo's module titles (bench/part_profile.py's long manual), a little short of full.
+CONTENTS_ENTRIES = {"a4": (30, 34), "letter": (30, 34), "a5": (13, 15)}
+
+
+def front_pages_guess(modules, profile):
+    """The cover and as many contents pages as `modules` entries likely take."""
+    first, after = CONTENTS_ENTRIES.get(profile, CONTENTS_ENTRIES["a4"])
+    return 2 + max(0, -(-(modules - first) // after))
 
 
 def module_starts(front_pages, part_pages):
@@ -121,9 +134,7 @@ def assemble(*, front, parts, running, plan):
     with manual.open_outline() as tree_of_bookmarks:
         tree_of_bookmarks.root[:] = outline
     font_subsets.fonts_merge(manual)
-    buffer = io.BytesIO()
-    manual.save(buffer, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
-    return buffer.getvalue()
+    return stream_compression.pdf_saved_smallest(manual)
 
 
 def _parent_tree_numbers(tree):
@@ -203,15 +214,18 @@ def _running_stamp(manual, running, plan):
             f"running layer for {len(plan)} pages and {len(numbers)} numbers, manual of {len(manual.pages)}"
         )
     for page, (header, number) in zip(manual.pages, plan, strict=True):
-        pieces = [edition_line]
-        pieces += [headers[header]] if header is not None else []
-        names = [Page(page).add_resource(piece, Name.XObject, prefix="Running") for piece in pieces]
-        drawing = b" ".join(b"q " + str(name).encode() + b" Do Q" for name in names)
+        pieces = {EDITION_LINE_NAME: edition_line}
+        if header is not None:
+            pieces[f"{HEADER_PREFIX}{header}"] = headers[header]
+        # Short names of their own, the same on every page: the pages of a part share one resources
+        # dictionary, where each name is written once (pikepdf's own names are random and 30 bytes long).
+        _resources_add(page, {"/XObject": pieces})
+        drawing = b" ".join(b"q " + name.encode() + b" Do Q" for name in pieces)
         if number is not None:
             _resources_add(page, number_resources)
             drawing += b" " + numbers[number]
         # The page's own drawing is closed in q/Q so its graphics state cannot shift the margins.
-        # One stream per page, compressed once: a small stream costs more in its dictionary than in its bytes.
+        # One stream per page: a small stream costs more in its dictionary than in its bytes.
         _contents_replace(
             manual,
             page,
@@ -227,9 +241,8 @@ def _contents(page):
 
 
 def _contents_replace(manual, page, data):
-    stream = pikepdf.Stream(manual, b"")
-    stream.write(zlib.compress(data, FLATE_LEVEL), filter=Name.FlateDecode)
-    page.obj.Contents = stream
+    # Written plain: exports/stream_compression.py compresses every stream of the manual at once, on two threads.
+    page.obj.Contents = pikepdf.Stream(manual, data)
 
 
 MARKED_CONTENT = {"BDC", "BMC"}
@@ -299,7 +312,11 @@ RESOURCE_OPERATORS = {
     "BDC": "/Properties",
     "DP": "/Properties",
 }
-INLINE_PREFIX = "/Running"
+# The running layer's names in the pages' resources: short, and no name a renderer writes begins with them
+# (WeasyPrint names fonts with six capitals, the rest in lower case); _resources_add refuses a clash.
+INLINE_PREFIX = "/Rn"
+EDITION_LINE_NAME = "/RunE"
+HEADER_PREFIX = "/RunH"
 
 
 def _inline(manual, running, page, drawings):
@@ -330,10 +347,22 @@ def _inline(manual, running, page, drawings):
 
 
 def _resources_add(page, resources):
+    """Name each resource in the page's resources (shared with the other pages of its part, often)."""
     if "/Resources" not in page.obj:
         page.obj.Resources = Dictionary()
     for kind, named in resources.items():
         if kind not in page.obj.Resources:
             page.obj.Resources[kind] = Dictionary()
+        dictionary = page.obj.Resources[kind]
         for name, value in named.items():
-            page.obj.Resources[kind][name] = value
+            if name in dictionary:
+                if not _same(dictionary[name], value):
+                    raise ValueError(f"the page's resources already name {name} otherwise")
+                continue
+            dictionary[name] = value
+
+
+def _same(one, other):
+    if one.is_indirect and other.is_indirect:
+        return one.objgen == other.objgen
+    return one == other

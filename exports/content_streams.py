@@ -1,7 +1,7 @@
 """Content streams written short, drawing the same: what a page's drawing costs once WeasyPrint's verbosity is gone.
 
 - a TJ's glyph strings that no adjustment separates are one string (`[<0036>0<0048>]` is
-  `[<00360048>]`): the same glyphs at the same positions;
+  `[<00360048>]`): the same glyphs at the same positions; a TJ left with one string is a Tj;
 - strings are written literal, each byte once instead of two hex digits;
 - positions and colours to a thousandth of a CSS pixel or of a component (matrices and font
   sizes keep every digit: a scale's error grows with what it scales);
@@ -58,15 +58,18 @@ def content_written(instructions):
 ZERO_ADJUSTMENT = re.compile(rb"(?<=[0-9A-Fa-f<])>\s+-?0(?:\.0*)?\s+<(?=[0-9A-Fa-f>])")
 # A zero adjustment after the last string of a TJ moves nothing either.
 TRAILING_ZERO = re.compile(rb"(?<=[0-9A-Fa-f<])>\s+-?0(?:\.0*)?(?=\s+\])")
+# A TJ of one string and no adjustment is a Tj: `[<0036>] TJ` draws what `<0036> Tj` does.
+SINGLE_STRING = re.compile(rb"\[\s*(<[0-9A-Fa-f]*>)\s*\]\s*TJ")
 
 
 def tj_joined(content):
     """The content with each TJ's glyph strings that no adjustment separates joined into one.
 
-    `[<0036> 0 <0048>] TJ` draws what `[<00360048>] TJ` does: the same glyphs at the same positions.
+    `[<0036> 0 <0048>] TJ` draws what `[<00360048>] TJ` does: the same glyphs at the same positions,
+    and what `<00360048> Tj` does.
     (Done on the written bytes: pikepdf's arrays cost a third of the pass's time item by item.)
     """
-    return TRAILING_ZERO.sub(b">", ZERO_ADJUSTMENT.sub(b"", content))
+    return SINGLE_STRING.sub(rb"\1 Tj", TRAILING_ZERO.sub(b">", ZERO_ADJUSTMENT.sub(b"", content)))
 
 
 def redundant_left_out(instructions):

@@ -93,9 +93,10 @@ def missing_glyphs(texts):
     problems = []
     for piece in texts:
         covered = language_codepoints(piece.language)
+        # Each distinct character once: a block's text is thousands of characters, a few dozen distinct.
         missing = {
             char
-            for char in unicodedata.normalize("NFC", piece.text)
+            for char in set(unicodedata.normalize("NFC", piece.text))
             if ord(char) not in covered
             and unicodedata.category(char) not in INVISIBLE_CATEGORIES
             # HarfBuzz draws a precomposed letter the font lacks from its base and marks.

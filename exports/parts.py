@@ -23,6 +23,8 @@ from .models import ExportJob, RenderedPart
 from .spec import ExportSpec
 
 logger = logging.getLogger(__name__)
+# The module name a kept front matter (cover and contents) is recorded under.
+FRONT_MATTER = "(front matter)"
 
 
 def in_parts(job):
@@ -68,7 +70,11 @@ def parts_start(job, *, spec, dispatch):
     fingerprints = [fingerprint for _module, _html, fingerprint in sources]
     ExportJob.objects.filter(pk=job.pk).parts_record(fingerprints)
     job.parts = fingerprints
-    missing = [source for source in sources if not _part_stored(source[2])]
+    stored = _parts_stored(fingerprints)
+    missing = [source for source in sources if source[2] not in stored]
+    # This process often lays out many of the parts it sends (one worker process, or the first of several).
+    _PART_HTML.clear()
+    _PART_HTML.update({(job.pk, job.attempts, fingerprint): html for _module, html, fingerprint in missing})
     if dispatch and len(missing) > 1:
         # The other workers take the rest of the parts; this one lays out the first itself.
         for _module, _html, fingerprint in missing[1:]:
@@ -80,24 +86,38 @@ def parts_start(job, *, spec, dispatch):
 
 
 def _part_stored(fingerprint):
-    part = RenderedPart.objects.filter(fingerprint=fingerprint).first()
-    return part is not None and storage.stored(part.file.name)
+    return fingerprint in _parts_stored([fingerprint])
+
+
+def _parts_stored(fingerprints):
+    """The fingerprints among these whose part is kept, its file in the storage: one query for them all."""
+    names = RenderedPart.objects.filter(fingerprint__in=set(fingerprints)).values_list("fingerprint", "file")
+    return {fingerprint for fingerprint, name in names if storage.stored(name)}
+
+
+# {(job, attempt, fingerprint): print HTML} of the parts the last job this process started sent out: the
+# part task in the same process lays its part out from it instead of making the HTML again.
+_PART_HTML = {}
 
 
 def _part_render(*, fingerprint, module, html):
     """Lay out one module as a part and keep it under its fingerprint."""
     started = time.perf_counter()
-    result = rendering.html_to_pdf(html, title=module.title)
+    result = rendering.html_to_pdf(html, title=module.title, piece=True)
     notdef_check(result.warnings)
+    _part_keep(fingerprint, module.slug, result, time.perf_counter() - started)
+
+
+def _part_keep(fingerprint, module, result, seconds):
     name = storage.store_file(RenderedPart.storage_name(fingerprint), result.pdf)
     RenderedPart.objects.update_or_create(
         fingerprint=fingerprint,
         defaults={
-            "module": module.slug,
+            "module": module,
             "file": name,
             "file_size": len(result.pdf),
             "page_count": result.page_count,
-            "render_seconds": round(time.perf_counter() - started, 3),
+            "render_seconds": round(seconds, 3),
             "warnings": result.warnings,
             "refused_urls": result.refused_urls,
         },
@@ -118,11 +138,15 @@ def export_part_render(*, job_id, fingerprint):
     with failures_settled(job):
         if not _part_stored(fingerprint):
             edition = job_edition(job, spec)
-            sources = _part_sources(spec, edition, only=job.parts.index(fingerprint))
-            if not sources or sources[0][2] != fingerprint:
-                # The renderer or the interface labels changed since the job began: begin again.
-                raise ExportError(_("The edition changed while its PDF was being made; please ask for it again."))
-            _part_render(fingerprint=fingerprint, module=sources[0][0], html=sources[0][1])
+            index = job.parts.index(fingerprint)
+            html = _PART_HTML.pop((job.pk, job.attempts, fingerprint), None)
+            if html is None:
+                sources = _part_sources(spec, edition, only=index)
+                if not sources or sources[0][2] != fingerprint:
+                    # The renderer or the interface labels changed since the job began: begin again.
+                    raise ExportError(_("The edition changed while its PDF was being made; please ask for it again."))
+                html = sources[0][1]
+            _part_render(fingerprint=fingerprint, module=edition.modules[index], html=html)
         return _parts_assemble_when_complete(job, spec=spec)
 
 
@@ -138,15 +162,57 @@ def _parts_assemble_when_complete(job, *, spec):
     return _parts_assemble(job, spec=spec, edition=job_edition(job, spec))
 
 
+def _front_kept_or_laid_out(html, *, pages_expected, title):
+    """The front matter laid out from this HTML, kept as a part is: after an edit that moves no module, it is the same."""
+    fingerprint = part_fingerprint(html)
+    kept = RenderedPart.objects.filter(fingerprint=fingerprint).first()
+    if kept is not None and storage.stored(kept.file.name):
+        RenderedPart.objects.filter(pk=kept.pk).update(used_at=timezone.now())
+        return rendering.RenderResult(
+            pdf=storage.read(kept.file.name) if kept.page_count == pages_expected else None,
+            page_count=kept.page_count,
+            layout_seconds=0,
+            write_seconds=0,
+            warnings=kept.warnings,
+            refused_urls=kept.refused_urls,
+            kept=True,
+        )
+    started = time.perf_counter()
+    result = rendering.html_to_pdf(html, title=title, piece=True, pages_expected=pages_expected)
+    if result.pdf is not None:
+        _part_keep(fingerprint, FRONT_MATTER, result, time.perf_counter() - started)
+    return result
+
+
+def _front_pages_before(job, spec):
+    """The front matter's length in the last finished render of the same document (an edit seldom moves it), or None."""
+    before = (
+        ExportJob.objects.filter(**spec.job_fields(), status=ExportJob.Status.DONE)
+        .exclude(pk=job.pk)
+        .order_by("-finished_at")
+        .values_list("report", flat=True)
+        .first()
+    )
+    # The first module starts right after the front matter (PostgreSQL's JSON keeps no key order: the smallest start).
+    starts = [start for start in (before or {}).get("module_starts", {}).values() if isinstance(start, int)]
+    return min(starts) - 1 if starts and min(starts) > 1 else None
+
+
 def _parts_assemble(job, *, spec, edition):
     """Lay out the front matter and the running layer, join everything and store the manual."""
     started = time.perf_counter()
+    _PART_HTML.clear()
     parts_by_fingerprint = {part.fingerprint: part for part in RenderedPart.objects.filter(fingerprint__in=job.parts)}
     parts = [parts_by_fingerprint[fingerprint] for fingerprint in job.parts]
     RenderedPart.objects.filter(fingerprint__in=job.parts).update(used_at=timezone.now())
     generated_at = timezone.now()
     front, starts = assembly.front_render(
-        edition, spec, part_pages=[part.page_count for part in parts], generated_at=generated_at
+        edition,
+        spec,
+        part_pages=[part.page_count for part in parts],
+        generated_at=generated_at,
+        front_pages=_front_pages_before(job, spec),
+        render=_front_kept_or_laid_out,
     )
     running, plan = assembly.running_render(
         edition,
@@ -171,6 +237,7 @@ def _parts_assemble(job, *, spec, edition):
         "parts_rendered": len(fresh),
         "parts_reused": len(parts) - len(fresh),
         "parts_seconds": round(sum(part.render_seconds for part in fresh), 3),
+        "front_kept": front.kept,
         "module_starts": dict(zip((module.slug for module in edition.modules), starts, strict=True)),
         "assemble_seconds": round(time.perf_counter() - started, 3),
     }

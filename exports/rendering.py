@@ -70,6 +70,8 @@ class RenderResult:
     write_seconds: float
     warnings: list = field(default_factory=list)
     refused_urls: list = field(default_factory=list)
+    # True for a layout kept from an earlier render (exports/parts.py keeps the front matter as it keeps parts).
+    kept: bool = False
 
 
 def static_dirs():
@@ -202,11 +204,23 @@ def renderer_warm():
     html_to_pdf(WARM_UP_HTML)
 
 
-def html_to_pdf(html, *, title="", on_stage=None, pdf_variant=DEFAULT_PDF_VARIANT, stylesheets=(PDF_STYLESHEET,)):
+def html_to_pdf(
+    html,
+    *,
+    title="",
+    on_stage=None,
+    pdf_variant=DEFAULT_PDF_VARIANT,
+    stylesheets=(PDF_STYLESHEET,),
+    piece=False,
+    pages_expected=None,
+):
     """Lay out and write the PDF with the deny-by-default fetcher, collecting WeasyPrint's warnings.
 
     `pdf_variant=None` writes a plain, untagged PDF. `stylesheets` are static files applied
-    after the document's own (the review links its own and passes none).
+    after the document's own (the review links its own and passes none). A `piece` of a
+    manual in parts (a module part, the front matter) is not compressed at its hardest:
+    the join compresses the manual again as a whole. With `pages_expected`, a layout of
+    another length is not written: the result has its page count and no PDF (`pdf` None).
     """
     fetcher = StaticOnlyURLFetcher(static_dirs())
     base_url = static_dirs()[0].resolve().as_uri() + "/"
@@ -219,6 +233,15 @@ def html_to_pdf(html, *, title="", on_stage=None, pdf_variant=DEFAULT_PDF_VARIAN
             stylesheets=stylesheets_parsed(stylesheets), font_config=font_configuration()
         )
         laid_out = time.perf_counter()
+        if pages_expected is not None and len(document.pages) != pages_expected:
+            return RenderResult(
+                pdf=None,
+                page_count=len(document.pages),
+                layout_seconds=laid_out - started,
+                write_seconds=0,
+                warnings=collector.messages,
+                refused_urls=fetcher.refused,
+            )
         if on_stage:
             on_stage("writing", 80)
         options = {"pdf_variant": pdf_variant} if pdf_variant else {}
@@ -227,7 +250,7 @@ def html_to_pdf(html, *, title="", on_stage=None, pdf_variant=DEFAULT_PDF_VARIAN
         pdf = document.write_pdf(**options)
         if pdf_variant:
             # A part is slimmed where it is laid out, in parallel and once: the join only grafts it.
-            pdf = structure_tree.pdf_slim(pdf)
+            pdf = structure_tree.pdf_slim(pdf, smallest=not piece)
         written = time.perf_counter()
     finally:
         weasy_logger.removeHandler(collector)

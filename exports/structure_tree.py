@@ -25,6 +25,7 @@ import io
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
+from . import stream_compression
 from .marked_content import marked_content_merge
 
 FOLDED_TYPES = {"/Span", "/NonStruct", "/Div"}
@@ -32,8 +33,12 @@ FOLDED_TYPES = {"/Span", "/NonStruct", "/Div"}
 BARE_ENTRIES = {"/Type", "/S", "/P", "/K", "/Pg"}
 
 
-def pdf_slim(data):
-    """The PDF's bytes with its structure tree slimmed (the same bytes when it has none)."""
+def pdf_slim(data, *, smallest=True):
+    """The PDF's bytes with its structure tree slimmed (the same bytes when it has none).
+
+    `smallest` compresses it as hard as a finished document is (exports/stream_compression.py);
+    a module part and the front matter skip it: the join compresses the whole manual again.
+    """
     pdf = pikepdf.open(io.BytesIO(data))
     tree = pdf.Root.get("/StructTreeRoot")
     if tree is None or "/ParentTree" not in tree:
@@ -41,6 +46,8 @@ def pdf_slim(data):
     structure_slim(pdf)
     # One element's consecutive marked content as one sequence: fewer MCIDs in the tree, shorter pages.
     marked_content_merge(pdf, _page_arrays(pdf, tree))
+    if smallest:
+        return stream_compression.pdf_saved_smallest(pdf)
     buffer = io.BytesIO()
     pdf.save(buffer, compress_streams=True)
     return buffer.getvalue()

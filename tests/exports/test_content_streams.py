@@ -34,6 +34,14 @@ def test_a_tj_joins_the_glyph_strings_that_no_adjustment_separates():
     ]
 
 
+def test_a_tj_left_with_one_string_is_written_as_a_tj_of_that_string():
+    tj = ContentStreamInstruction([Array([String(b"\x00\x36"), 0, String(b"\x00\x48")])], Operator("TJ"))
+    adjusted = ContentStreamInstruction([Array([String(b"\x00\x36"), -20, String(b"\x00\x48")])], Operator("TJ"))
+    drawn = _drawn(content_streams.content_written([tj, adjusted]))
+    assert [operator for _operands, operator in drawn] == ["Tj", "TJ"]
+    assert bytes(drawn[0][0][0]) == b"\x00\x36\x00\x48"
+
+
 def test_a_dictionary_end_before_a_zero_is_no_string_to_join():
     content = b"<< /MCID 0 >> 0 <0041> BDC"
     assert content_streams.tj_joined(content) == content
@@ -80,4 +88,4 @@ def test_the_running_layer_and_a_pages_content_are_written_with_the_same_rules()
     written = content_streams.content_written(
         [ContentStreamInstruction([Array([String(b"\x00A"), 0, String(b"\x00B")])], Operator("TJ"))]
     )
-    assert written.strip() == b"[ (\x00A\x00B) ] TJ"
+    assert written.strip() == b"(\x00A\x00B) Tj"

@@ -16,7 +16,7 @@ from .test_structure_tree import _content_in_reading_order, _parent_tree_entries
 @pytest.fixture(autouse=True)
 def as_weasyprint_writes_it(monkeypatch):
     """The renderer's PDFs before they are slimmed: what this module and the structure tree's change."""
-    monkeypatch.setattr(structure_tree, "pdf_slim", lambda data: data)
+    monkeypatch.setattr(structure_tree, "pdf_slim", lambda data, **options: data)
 
 
 def _slimmed(data):

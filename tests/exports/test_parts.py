@@ -15,6 +15,7 @@ from curriculum.publishing import edition_publish, module_publish
 from curriculum.resolution import edition_resolve
 from exports import rendering, services, structure_tree
 from exports.models import ExportJob, RenderedPart
+from exports.parts import FRONT_MATTER
 from tests.pdf import pdf_fonts, pdf_info, pdf_text, stored_pdf
 from tests.processes import wait_for
 
@@ -148,6 +149,7 @@ def test_an_edit_lays_out_only_its_module_again_and_partners_share_unchanged_mod
     assert second.pk != first.pk
     assert (second.report["parts_rendered"], second.report["parts_reused"]) == (1, 5)
     assert "the circle speaks first" in pdf_text(path)
+    assert not first.report["front_kept"]
 
     # A partner that adapted one module shares the core's other five parts.
     module = six_modules.modules.get(slug="session-1")
@@ -157,7 +159,25 @@ def test_an_edit_lays_out_only_its_module_again_and_partners_share_unchanged_mod
     adapted, adapted_path = _render(six_modules, tmp_path, partner=partner)
     assert (adapted.report["parts_rendered"], adapted.report["parts_reused"]) == (1, 5)
     assert "Our own step." in pdf_text(adapted_path) and "Tamkeen" in pdf_text(adapted_path, first=3, last=3)
-    assert RenderedPart.objects.count() == 8
+    assert RenderedPart.objects.exclude(module=FRONT_MATTER).count() == 8
+
+
+def test_an_edit_that_moves_no_module_keeps_the_front_matter(six_modules, tmp_path):
+    first, _path = _render(six_modules, tmp_path)
+    block = six_modules.modules.get(slug="session-4").blocks.get(key="b0")
+    block.body_en += " One more word."
+    block.save()
+    with transaction.atomic():
+        module_publish(module=block.module)
+    second, path = _render(six_modules, tmp_path)
+    assert second.report["module_starts"] == first.report["module_starts"]
+    assert (first.report["front_kept"], second.report["front_kept"]) == (False, True)
+    assert second.report["parts_rendered"] == 1
+    assert RenderedPart.objects.filter(module=FRONT_MATTER).count() == 1
+    # The kept cover and contents are the manual's first pages, their links still lead to each module.
+    assert "Six Sessions" in pdf_text(path, first=1, last=1)
+    contents = pdf_text(path, first=2, last=2)
+    assert all(title in contents for title in six_modules.modules.values_list("title_en", flat=True))
 
 
 def test_parts_no_render_used_for_a_month_are_deleted_with_their_files(six_modules, tmp_path):
@@ -166,7 +186,7 @@ def test_parts_no_render_used_for_a_month_are_deleted_with_their_files(six_modul
     RenderedPart.objects.filter(pk=old.pk).update(used_at=timezone.now() - timedelta(days=31))
     assert services.export_jobs_recover()["parts_pruned"] == 1
     assert not default_storage.exists(old.file.name)
-    assert RenderedPart.objects.count() == 5
+    assert RenderedPart.objects.exclude(module=FRONT_MATTER).count() == 5
 
 
 def test_a_short_manual_or_one_module_is_laid_out_whole(six_modules, settings, tmp_path):

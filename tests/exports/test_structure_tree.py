@@ -28,7 +28,7 @@ TEXTS = {
 @pytest.fixture(autouse=True)
 def as_weasyprint_writes_it(monkeypatch):
     """The renderer's PDFs before they are slimmed: what this module slims."""
-    monkeypatch.setattr(structure_tree, "pdf_slim", lambda data: data)
+    monkeypatch.setattr(structure_tree, "pdf_slim", lambda data, **options: data)
 
 
 def _tagged(language, paragraphs=40):
