@@ -20,11 +20,15 @@ from fontTools.ttLib.tables._g_l_y_f import Glyph, flagOnCurve
 from fontTools.ttLib.tables.ttProgram import Program
 from pikepdf import Array, Dictionary, Name, Stream
 
+from .byte_cache import ByteCache, digest
+
 logger = logging.getLogger(__name__)
 
 _BFCHAR = re.compile(rb"beginbfchar(.*?)endbfchar", re.S)
 _BFCHAR_ENTRY = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>")
 _FIXED_PITCH = 1
+# The faces' merged programs of the last joins: after an edit most faces' subsets are the ones merged before.
+MERGED = ByteCache(8 * 1024 * 1024)
 
 
 def fonts_merge(pdf):
@@ -121,10 +125,13 @@ def _merge(pdf, fonts):
                 break
         else:
             groups.append((font, dict(widths), dict(texts), [font]))
-    program = _program_merge(
-        [font.DescendantFonts[0].FontDescriptor.FontFile2.read_bytes() for font in fonts],
-        [_widths(font.DescendantFonts[0].get("/W", Array())).keys() for font in fonts],
-    )
+    programs = [font.DescendantFonts[0].FontDescriptor.FontFile2.read_bytes() for font in fonts]
+    drawn = [sorted(_widths(font.DescendantFonts[0].get("/W", Array())).keys()) for font in fonts]
+    key = digest(*programs, *(",".join(map(str, gids)) for gids in drawn))
+    program = MERGED.get(key)
+    if program is None:
+        program = _program_merge(programs, drawn)
+        MERGED.put(key, program)
     program_stream = pdf.make_stream(program, Length1=len(program))
     bbox = None
     for font in fonts:

@@ -76,13 +76,26 @@ def parts_start(job, *, spec, dispatch):
     _PART_HTML.clear()
     _PART_HTML.update({(job.pk, job.attempts, fingerprint): html for _module, html, fingerprint in missing})
     if dispatch and len(missing) > 1:
-        # The other workers take the rest of the parts; this one lays out the first itself.
-        for _module, _html, fingerprint in missing[1:]:
-            queue.part_send(job_id=job.pk, fingerprint=fingerprint)
-        missing = missing[:1]
+        # The other workers take the rest of the parts; this one lays out the first share itself.
+        shares = part_shares([fingerprint for _module, _html, fingerprint in missing])
+        for share in shares[1:]:
+            queue.part_send(job_id=job.pk, fingerprints=share)
+        missing = missing[: len(shares[0])]
     for module, html, fingerprint in missing:
         _part_render(fingerprint=fingerprint, module=module, html=html)
     return _parts_assemble_when_complete(job, spec=spec)
+
+
+def part_shares(fingerprints):
+    """The missing parts in consecutive shares, one task each, at most about settings.PDF_PART_TASKS of them.
+
+    A task costs a Celery round trip and its reads (measured: about 30 ms); a long manual's
+    parts therefore go a few to a task, and a short one's one to a task, so that every worker
+    still gets a share and none is left with a long last one.
+    """
+    tasks = settings.PDF_PART_TASKS
+    size = max(1, -(-len(fingerprints) // tasks)) if tasks > 0 else 1  # 0: a task for every part
+    return [fingerprints[start : start + size] for start in range(0, len(fingerprints), size)]
 
 
 def _part_stored(fingerprint):
@@ -124,8 +137,8 @@ def _part_keep(fingerprint, module, result, seconds):
     )
 
 
-def export_part_render(*, job_id, fingerprint):
-    """A worker's share of a manual in parts: lay out one part, and join the manual if it was the last one missing."""
+def export_part_render(*, job_id, fingerprint, more=()):
+    """A worker's share of a manual in parts: lay out its parts, and join the manual if they were the last ones missing."""
     job = (
         ExportJob.objects.select_related("curriculum", "partner")
         .filter(pk=job_id, status=ExportJob.Status.RUNNING, stage=ExportJob.Stage.PARTS)
@@ -135,18 +148,22 @@ def export_part_render(*, job_id, fingerprint):
         logger.info("export %s does not wait for part %s any more", job_id, fingerprint[:8])
         return None
     spec = ExportSpec.of_job(job)
+    share = [fingerprint, *(more or [])]
     with failures_settled(job):
-        if not _part_stored(fingerprint):
+        stored = _parts_stored(share)
+        for wanted in share:
+            if wanted in stored or wanted not in job.parts:
+                continue
             edition = job_edition(job, spec)
-            index = job.parts.index(fingerprint)
-            html = _PART_HTML.pop((job.pk, job.attempts, fingerprint), None)
+            index = job.parts.index(wanted)
+            html = _PART_HTML.pop((job.pk, job.attempts, wanted), None)
             if html is None:
                 sources = _part_sources(spec, edition, only=index)
-                if not sources or sources[0][2] != fingerprint:
+                if not sources or sources[0][2] != wanted:
                     # The renderer or the interface labels changed since the job began: begin again.
                     raise ExportError(_("The edition changed while its PDF was being made; please ask for it again."))
                 html = sources[0][1]
-            _part_render(fingerprint=fingerprint, module=edition.modules[index], html=html)
+            _part_render(fingerprint=wanted, module=edition.modules[index], html=html)
         return _parts_assemble_when_complete(job, spec=spec)
 
 

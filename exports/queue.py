@@ -47,6 +47,8 @@ def job_send(*, job_id):
     return True
 
 
-def part_send(*, job_id, fingerprint):
-    """Send one part of a manual in parts to any worker (the job is running: no commit to wait for)."""
-    task_send(RENDER_PART_TASK, args=[str(job_id), fingerprint])
+def part_send(*, job_id, fingerprints):
+    """Send a share of a manual's parts (one or a few, in order) to any worker (the job is running: no commit to wait for)."""
+    first, *more = fingerprints
+    # An old worker's task took (job, fingerprint): a share of one part is sent as it always was.
+    task_send(RENDER_PART_TASK, args=[str(job_id), first, more] if more else [str(job_id), first])

@@ -27,6 +27,8 @@ from itertools import pairwise
 import deflate
 from pikepdf import Name, ObjectStreamMode, Stream
 
+from .byte_cache import ByteCache, digest
+
 LEVEL = 12
 # Streams shorter than this are left to the saving's own zlib: the threads would cost more than they save.
 SMALLEST = 256
@@ -43,6 +45,28 @@ def pdf_saved_smallest(pdf):
 def compressed(data):
     """The bytes in zlib's format (what /FlateDecode decodes), at libdeflate's best level."""
     return bytes(deflate.zlib_compress(data, LEVEL))
+
+
+# The last joins' compressed streams: after an edit, most pages of the manual draw what they drew before.
+# 16 MB: every page of two long manuals (about 0.6 MB each compressed) and the faces' programs.
+KEPT = ByteCache(16 * 1024 * 1024)
+
+
+def compressed_all(datas, *, threads=2):
+    """Each of the bytes compressed (as `compressed`), those compressed by an earlier call taken from KEPT."""
+    keys = [digest(data) for data in datas]
+    found, missing = {}, {}
+    for key, data in zip(keys, datas, strict=True):
+        value = KEPT.get(key)
+        if value is None:
+            missing[key] = data
+        else:
+            found[key] = value
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        found.update(zip(missing, pool.map(compressed, missing.values()), strict=True))
+    for key, value in found.items():
+        KEPT.put(key, value)
+    return [found[key] for key in keys]
 
 
 def _recompressible(stream):
@@ -62,8 +86,7 @@ def streams_recompress(pdf, *, threads=2):
         data = obj.read_bytes()
         if len(data) >= SMALLEST:
             chosen.append((obj, obj.read_raw_bytes() if flate else None, data))
-    with ThreadPoolExecutor(max_workers=threads) as pool:
-        results = list(pool.map(compressed, [data for _stream, _raw, data in chosen]))
+    results = compressed_all([data for _stream, _raw, data in chosen], threads=threads)
     changed = 0
     for (stream, raw, _data), result in zip(chosen, results, strict=True):
         if raw is not None and len(raw) <= len(result):

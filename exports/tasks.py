@@ -32,10 +32,10 @@ def render_export(job_id):
 
 
 @shared_task(**PDF_TASK_OPTIONS)
-def render_export_part(job_id, fingerprint):
-    """Lay out one module of a manual printed in parts; the last part to land joins the manual."""
+def render_export_part(job_id, fingerprint, more=()):
+    """Lay out one module (and the `more` after it) of a manual printed in parts; the last part to land joins it."""
     try:
-        parts.export_part_render(job_id=job_id, fingerprint=fingerprint)
+        parts.export_part_render(job_id=job_id, fingerprint=fingerprint, more=more)
     except SoftTimeLimitExceeded:
         lifecycle.export_job_fail(job_id=job_id, message=_("Rendering took longer than the time limit."))
 

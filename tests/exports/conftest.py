@@ -41,3 +41,12 @@ def handout_changed(handbook):
     with transaction.atomic():
         module_publish(module=block.module)
     return services.export_request(curriculum=handbook, language="en", enqueue=False)
+
+
+@pytest.fixture(autouse=True)
+def _join_caches_empty():
+    """Each test joins with a worker's caches empty (exports/byte_cache.py): no test leans on another's results."""
+    from exports import font_subsets, stream_compression
+
+    font_subsets.MERGED.clear()
+    stream_compression.KEPT.clear()

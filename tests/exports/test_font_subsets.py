@@ -114,3 +114,23 @@ def test_a_glyph_that_stands_for_different_text_in_two_parts_keeps_each_parts_te
     for page in (1, 2):
         assert pdf_text(after, first=page, last=page) == pdf_text(before, first=page, last=page)
     assert "X" in pdf_text(after)
+
+
+def test_a_second_join_of_the_same_parts_merges_no_font_again_and_writes_the_same_fonts(monkeypatch):
+    joined = _joined("en")
+    first = pikepdf.open(io.BytesIO(joined))
+    assert font_subsets.fonts_merge(first) > 0
+    programs = sorted(_program_bytes(first))
+    calls = []
+    monkeypatch.setattr(font_subsets, "_program_merge", lambda *args: calls.append(args))
+    second = pikepdf.open(io.BytesIO(joined))
+    assert font_subsets.fonts_merge(second) > 0
+    assert calls == [] and sorted(_program_bytes(second)) == programs
+
+
+def _program_bytes(pdf):
+    return [
+        descriptor.FontFile2.read_bytes()
+        for descriptor in pdf.objects
+        if isinstance(descriptor, pikepdf.Dictionary) and descriptor.get("/Type") == pikepdf.Name.FontDescriptor
+    ]

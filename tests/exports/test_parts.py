@@ -2,6 +2,7 @@
 
 import re
 from datetime import timedelta
+from unittest import mock
 
 import pikepdf
 import pytest
@@ -13,7 +14,7 @@ from pypdf import PdfReader
 from curriculum.adaptation import adaptation_override, edition_get_or_create
 from curriculum.publishing import edition_publish, module_publish
 from curriculum.resolution import edition_resolve
-from exports import rendering, services, structure_tree
+from exports import parts, rendering, services, structure_tree
 from exports.models import ExportJob, RenderedPart
 from exports.parts import FRONT_MATTER
 from tests.pdf import pdf_fonts, pdf_info, pdf_text, stored_pdf
@@ -197,6 +198,34 @@ def test_a_short_manual_or_one_module_is_laid_out_whole(six_modules, settings, t
         curriculum=six_modules, language="en", kind=ExportJob.Kind.MODULE, params={"module": "session-2"}, enqueue=False
     )
     assert not services.in_parts(module_job)
+
+
+@pytest.mark.parametrize(
+    ("missing", "tasks", "sizes"), [(6, 24, [1] * 6), (96, 24, [4] * 24), (10, 4, [3, 3, 3, 1]), (5, 0, [1] * 5)]
+)
+def test_a_long_manuals_parts_go_a_few_to_a_task_in_order(settings, missing, tasks, sizes):
+    settings.PDF_PART_TASKS = tasks
+    fingerprints = [f"part-{number}" for number in range(missing)]
+    shares = parts.part_shares(fingerprints)
+    assert [len(share) for share in shares] == sizes
+    assert [fingerprint for share in shares for fingerprint in share] == fingerprints
+
+
+def test_a_share_of_several_parts_is_one_task_and_its_last_part_joins_the_manual(six_modules, settings, tmp_path):
+    settings.PDF_PART_TASKS = 2
+    job = services.export_request(curriculum=six_modules, language="en", enqueue=False)
+    sent = []
+    with mock.patch("exports.queue.task_send", side_effect=lambda name, args: sent.append(args)):
+        services.export_job_render(job_id=job.pk, dispatch=True)
+    job.refresh_from_db()
+    # This worker laid out the first three parts; the other three went out as one task.
+    assert [len(args) for args in sent] == [3] and RenderedPart.objects.exclude(module=FRONT_MATTER).count() == 3
+    job_id, first, more = sent[0]
+    assert [first, *more] == job.parts[3:]
+    services.export_part_render(job_id=job_id, fingerprint=first, more=more)
+    job.refresh_from_db()
+    assert job.status == ExportJob.Status.DONE and job.report["parts_rendered"] == 6
+    assert int(pdf_info(stored_pdf(job.file.name, tmp_path))["Pages"]) == job.page_count
 
 
 @pytest.mark.integration
