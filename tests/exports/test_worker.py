@@ -39,6 +39,8 @@ def test_a_worker_renders_the_requested_edition_and_a_second_request_reuses_it(c
     assert status["status"] == "done"
     job.refresh_from_db()
     assert job.attempts == 1 and job.requested_count == 2
+    # The worker logs a task's success once it has returned (after giving its memory back): wait for the line.
+    wait_for(lambda: pdf_worker.log().count("exports.tasks.render_export[") >= 2, timeout=30)
     assert pdf_worker.log().count("exports.tasks.render_export[") == 2  # received + succeeded, once
 
 

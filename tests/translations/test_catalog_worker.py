@@ -54,6 +54,8 @@ def test_a_label_saved_on_one_host_appears_in_the_next_pdf_of_a_worker_on_anothe
     second = _rendered(second_job)
     assert "Sommaire publié" in second and "Table des matières" not in second
     assert worker.process.poll() is None  # the same worker process, never restarted
+    # The worker logs a task's success once it has returned (after giving its memory back): wait for the line.
+    wait_for(lambda: worker.log().count("exports.tasks.render_export[") >= 4, timeout=30)
     assert worker.log().count("exports.tasks.render_export[") == 4  # two received, two succeeded
 
 
