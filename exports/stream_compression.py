@@ -73,7 +73,8 @@ def _recompressible(stream):
     filters = stream.get("/Filter")
     if filters is not None and filters != Name.FlateDecode:
         return False
-    return "/DecodeParms" not in stream and stream.get("/Type") != Name.Metadata
+    # An opened file's object streams are rewritten by qpdf as it saves: compressing them here would be lost work.
+    return "/DecodeParms" not in stream and stream.get("/Type") not in {Name.Metadata, Name.ObjStm, Name.XRef}
 
 
 def streams_recompress(pdf, *, threads=2):
