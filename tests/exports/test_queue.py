@@ -71,4 +71,3 @@ def test_a_task_that_finishes_a_document_gives_its_memory_back_and_a_part_alone_
     tasks.render_export.run("job")
     tasks.render_export_part.run("job", "fingerprint")
     assert len(calls) == 2 * released
-
