@@ -32,7 +32,7 @@ STAGES = [
     ("glyph check (whole edition)", "exports/glyphs.py", "glyphs_check"),
     ("part HTML (templates)", "exports/assembly.py", "part_html"),
     ("part fingerprints", "exports/fingerprints.py", "part_fingerprint"),
-    ("is the part stored? (DB, storage)", "exports/parts.py", "_part_stored"),
+    ("are the parts stored? (DB, storage)", "exports/parts.py", "_parts_stored"),
     ("stylesheets parsed", "exports/rendering.py", "stylesheets_parsed"),
     ("font configuration", "exports/rendering.py", "font_configuration"),
     ("layout (WeasyPrint render)", "weasyprint/__init__.py", "render"),

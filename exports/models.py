@@ -1,7 +1,7 @@
 import uuid
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -34,9 +34,36 @@ class ExportJobQuerySet(models.QuerySet):
         """A step of the render, which also shows the worker is alive."""
         return self.update(stage=stage, progress=progress, touched_at=timezone.now())
 
-    def parts_record(self, fingerprints):
-        """The manual is printed in parts: these are its parts' fingerprints, in order."""
-        return self.update(parts=fingerprints, stage=ExportJob.Stage.PARTS, progress=10, touched_at=timezone.now())
+    def parts_record(self, fingerprints, *, pending=None):
+        """The manual is printed in parts: these are its parts' fingerprints, in order, and those to lay out.
+
+        `pending` (by default all of them) are the parts no earlier render left behind; the
+        workers claim them one at a time (part_claim), from the first.
+        """
+        return self.update(
+            parts=fingerprints,
+            parts_pending=list(fingerprints if pending is None else pending),
+            parts_claimed=0,
+            stage=ExportJob.Stage.PARTS,
+            progress=10,
+            touched_at=timezone.now(),
+        )
+
+    def part_claim(self):
+        """The next part to lay out, for whichever worker asks, or None when all are taken: each is given out once.
+
+        One counter, moved by one conditional UPDATE in a transaction and read back inside it:
+        the row stays locked until the transaction commits (PostgreSQL's row lock, SQLite's
+        write lock), so two workers asking at once get two parts. A job no longer laying out
+        its parts (failed, joining, done) gives none.
+        """
+        with transaction.atomic():
+            if not self.filter(status=ExportJob.Status.RUNNING, stage=ExportJob.Stage.PARTS).update(
+                parts_claimed=F("parts_claimed") + 1, touched_at=timezone.now()
+            ):
+                return None
+            claimed, pending = self.values_list("parts_claimed", "parts_pending").get()
+        return pending[claimed - 1] if claimed <= len(pending) else None
 
     def part_stored(self, *, done, total):
         """One more part of the manual is stored: progress from 10% to 85% as they land."""
@@ -170,6 +197,9 @@ class ExportJob(models.Model):
     report = models.JSONField(_("report"), default=dict, blank=True)
     # A manual printed in parts: the fingerprint of each module's part, in order (RenderedPart).
     parts = models.JSONField(_("parts"), default=list, blank=True)
+    # Those of them this render lays out (no earlier render left them), and how many workers have claimed.
+    parts_pending = models.JSONField(_("parts to lay out"), default=list, blank=True)
+    parts_claimed = models.PositiveIntegerField(_("parts claimed"), default=0)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     requested_count = models.PositiveIntegerField(_("requests"), default=1)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

@@ -63,45 +63,27 @@ def _part_sources(spec, edition, only=None):
 def parts_start(job, *, spec, dispatch):
     """Check the whole manual's glyphs, record its parts, and lay out those no earlier render left behind.
 
-    With `dispatch` the missing parts but one go to the queue for any worker to lay out;
-    without, this call lays them all out. Whoever stores the last part joins the manual.
+    The parts to lay out are claimed one at a time (ExportJob.part_claim) by this worker and,
+    with `dispatch`, by the helpers it sends to the queue: any free worker takes a helper and
+    claims parts until none is left, so the parts spread over the workers there are, one at a
+    time, and a lone worker lays them all out in this one task, without a round trip through
+    the queue between parts. Whoever stores the last part joins the manual.
     """
     edition = job_edition(job, spec)
     glyphs_check(documents.edition_texts(edition))
     sources = _part_sources(spec, edition)
     fingerprints = [fingerprint for _module, _html, fingerprint in sources]
-    ExportJob.objects.filter(pk=job.pk).parts_record(fingerprints)
-    job.parts = fingerprints
     stored = _parts_stored(fingerprints)
-    missing = [source for source in sources if source[2] not in stored]
-    # This process often lays out many of the parts it sends (one worker process, or the first of several).
-    _PART_HTML.clear()
-    _PART_HTML.update({(job.pk, job.attempts, fingerprint): html for _module, html, fingerprint in missing})
-    if dispatch and len(missing) > 1:
-        # The other workers take the rest of the parts; this one lays out the first share itself.
-        shares = part_shares([fingerprint for _module, _html, fingerprint in missing])
-        for share in shares[1:]:
-            queue.part_send(job_id=job.pk, fingerprints=share)
-        missing = missing[: len(shares[0])]
-    for module, html, fingerprint in missing:
-        _part_render(fingerprint=fingerprint, module=module, html=html)
+    # Two modules laid out alike are one part: it is laid out once.
+    pending = list(dict.fromkeys(fingerprint for fingerprint in fingerprints if fingerprint not in stored))
+    ExportJob.objects.filter(pk=job.pk).parts_record(fingerprints, pending=pending)
+    job.parts, job.parts_pending = fingerprints, pending
+    if dispatch:
+        for _helper in range(min(len(pending) - 1, settings.PDF_PART_HELPERS)):
+            queue.part_help_send(job_id=job.pk)
+    made = {fingerprint: (module, html) for module, html, fingerprint in sources}
+    _parts_lay_out(job, spec=spec, made=made)
     return _parts_assemble_when_complete(job, spec=spec)
-
-
-def part_shares(fingerprints):
-    """The missing parts in consecutive shares, one task each, at most about settings.PDF_PART_TASKS of them.
-
-    A task costs a Celery round trip and its reads (measured: about 30 ms); a long manual's
-    parts therefore go a few to a task, and a short one's one to a task, so that every worker
-    still gets a share and none is left with a long last one.
-    """
-    tasks = settings.PDF_PART_TASKS
-    size = max(1, -(-len(fingerprints) // tasks)) if tasks > 0 else 1  # 0: a task for every part
-    return [fingerprints[start : start + size] for start in range(0, len(fingerprints), size)]
-
-
-def _part_stored(fingerprint):
-    return fingerprint in _parts_stored([fingerprint])
 
 
 def _parts_stored(fingerprints):
@@ -110,9 +92,37 @@ def _parts_stored(fingerprints):
     return {fingerprint for fingerprint, name in names if storage.stored(name)}
 
 
-# {(job, attempt, fingerprint): print HTML} of the parts the last job this process started sent out: the
-# part task in the same process lays its part out from it instead of making the HTML again.
-_PART_HTML = {}
+def _parts_lay_out(job, *, spec, made=None):
+    """Claim the job's parts one after the other and lay each out, until none is left; how many this call laid out.
+
+    `made` is {fingerprint: (module, print HTML)} of the parts whose HTML the caller has made;
+    a helper makes the HTML of the parts it claims, and checks it is still the HTML the job
+    recorded.
+    """
+    laid_out = 0
+    done_before = len(set(job.parts)) - len(set(job.parts_pending or job.parts))
+    while (fingerprint := ExportJob.objects.filter(pk=job.pk).part_claim()) is not None:
+        if made and fingerprint in made:
+            module, html = made[fingerprint]
+        else:
+            module, html = _part_source(job, spec, fingerprint)
+        _part_render(fingerprint=fingerprint, module=module, html=html)
+        laid_out += 1
+        # Progress by the parts this worker stored (the others' move it too); it also shows the job alive.
+        done = min(done_before + laid_out, len(set(job.parts)))
+        ExportJob.objects.filter(pk=job.pk).part_stored(done=done, total=len(set(job.parts)))
+    return laid_out
+
+
+def _part_source(job, spec, fingerprint):
+    """(module, print HTML) of one of the job's parts, made again by a worker that did not start the job."""
+    edition = job_edition(job, spec)
+    index = job.parts.index(fingerprint)
+    sources = _part_sources(spec, edition, only=index)
+    if not sources or sources[0][2] != fingerprint:
+        # The renderer or the interface labels changed since the job began: begin again.
+        raise ExportError(_("The edition changed while its PDF was being made; please ask for it again."))
+    return edition.modules[index], sources[0][1]
 
 
 def _part_render(*, fingerprint, module, html):
@@ -120,7 +130,9 @@ def _part_render(*, fingerprint, module, html):
     started = time.perf_counter()
     result = rendering.html_to_pdf(html, title=module.title, piece=True)
     notdef_check(result.warnings)
-    _part_keep(fingerprint, module.slug, result, time.perf_counter() - started)
+    seconds = time.perf_counter() - started
+    _part_keep(fingerprint, module.slug, result, seconds)
+    logger.info("part %s (%s) laid out: %s pages in %.2f s", fingerprint[:8], module.slug, result.page_count, seconds)
 
 
 def _part_keep(fingerprint, module, result, seconds):
@@ -139,33 +151,25 @@ def _part_keep(fingerprint, module, result, seconds):
     )
 
 
-def export_part_render(*, job_id, fingerprint, more=()):
-    """A worker's share of a manual in parts: lay out its parts, and join the manual if they were the last ones missing."""
+def export_part_render(*, job_id, fingerprint=None, more=()):
+    """A helper: claim parts of a manual and lay them out until none is left; join the manual if they were the last.
+
+    `fingerprint` and `more` are what an older worker sent (the parts of a share); they are
+    claimed as any other part is, so such a message helps like the others.
+    """
     job = (
         ExportJob.objects.select_related("curriculum", "partner")
         .filter(pk=job_id, status=ExportJob.Status.RUNNING, stage=ExportJob.Stage.PARTS)
         .first()
     )
-    if job is None or fingerprint not in job.parts:
-        logger.info("export %s does not wait for part %s any more", job_id, fingerprint[:8])
+    if job is None:
+        logger.info("export %s does not wait for parts any more", job_id)
         return None
     spec = ExportSpec.of_job(job)
-    share = [fingerprint, *(more or [])]
     with failures_settled(job):
-        stored = _parts_stored(share)
-        for wanted in share:
-            if wanted in stored or wanted not in job.parts:
-                continue
-            edition = job_edition(job, spec)
-            index = job.parts.index(wanted)
-            html = _PART_HTML.pop((job.pk, job.attempts, wanted), None)
-            if html is None:
-                sources = _part_sources(spec, edition, only=index)
-                if not sources or sources[0][2] != wanted:
-                    # The renderer or the interface labels changed since the job began: begin again.
-                    raise ExportError(_("The edition changed while its PDF was being made; please ask for it again."))
-                html = sources[0][1]
-            _part_render(fingerprint=wanted, module=edition.modules[index], html=html)
+        if not _parts_lay_out(job, spec=spec):
+            # Every part was taken: the workers laying them out join the manual.
+            return None
         return _parts_assemble_when_complete(job, spec=spec)
 
 
@@ -220,7 +224,6 @@ def _front_pages_before(job, spec):
 def _parts_assemble(job, *, spec, edition):
     """Lay out the front matter and the running layer, join everything and store the manual."""
     started = time.perf_counter()
-    _PART_HTML.clear()
     parts_by_fingerprint = {part.fingerprint: part for part in RenderedPart.objects.filter(fingerprint__in=job.parts)}
     parts = [parts_by_fingerprint[fingerprint] for fingerprint in job.parts]
     RenderedPart.objects.filter(fingerprint__in=job.parts).update(used_at=timezone.now())

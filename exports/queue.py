@@ -47,8 +47,6 @@ def job_send(*, job_id):
     return True
 
 
-def part_send(*, job_id, fingerprints):
-    """Send a share of a manual's parts (one or a few, in order) to any worker (the job is running: no commit to wait for)."""
-    first, *more = fingerprints
-    # An old worker's task took (job, fingerprint): a share of one part is sent as it always was.
-    task_send(RENDER_PART_TASK, args=[str(job_id), first, more] if more else [str(job_id), first])
+def part_help_send(*, job_id):
+    """Send a helper for a manual's parts to any worker: it claims parts until none is left (the job is running: no commit to wait for)."""
+    task_send(RENDER_PART_TASK, args=[str(job_id)])

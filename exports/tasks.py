@@ -38,8 +38,11 @@ def render_export(job_id):
 
 
 @shared_task(**PDF_TASK_OPTIONS)
-def render_export_part(job_id, fingerprint, more=()):
-    """Lay out one module (and the `more` after it) of a manual printed in parts; the last part to land joins it."""
+def render_export_part(job_id, fingerprint=None, more=()):
+    """Help lay out a manual printed in parts: claim its parts until none is left; the last part to land joins it.
+
+    `fingerprint` and `more`: the share an older worker sent; such a message helps as the others do.
+    """
     try:
         if parts.export_part_render(job_id=job_id, fingerprint=fingerprint, more=more):
             memory_release()

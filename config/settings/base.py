@@ -254,10 +254,10 @@ EXPORTS_STORAGE_DIR = "exports"
 # Manuals of at least this many modules are laid out module by module, in parallel on the
 # workers, and joined (exports/assembly.py); 0 lays every manual out whole.
 PDF_PARTS_MIN_MODULES = int(os.environ.get("PDF_PARTS_MIN_MODULES", "2"))
-# A manual's missing parts go to the queue in about this many tasks at most, a few consecutive parts to a
-# task for a long manual (exports/parts.py part_shares): enough for every worker's share, few round trips.
-# 0 sends every part as a task of its own.
-PDF_PART_TASKS = int(os.environ.get("PDF_PART_TASKS", "24"))
+# The worker that starts a manual in parts sends at most this many helpers to the queue: each free worker
+# that takes one claims parts until none is left (exports/parts.py), so a manual is laid out by at most
+# this many workers and the one that started it. 0: the worker that starts a manual lays it all out.
+PDF_PART_HELPERS = int(os.environ.get("PDF_PART_HELPERS", "8"))
 # A module's laid-out part no render used for this long is deleted.
 PDF_PARTS_KEEP_DAYS = int(os.environ.get("PDF_PARTS_KEEP_DAYS", "30"))
 # A job queued this long ago and not started is sent to the queue again.

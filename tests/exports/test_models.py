@@ -45,6 +45,27 @@ def test_parts_landing_move_the_progress_from_ten_to_eighty_five(job):
     assert _rows(job).get().progress == 85
 
 
+def test_workers_claim_the_parts_to_lay_out_one_each_in_order_until_none_is_left(job):
+    _rows(job).claim()
+    _rows(job).parts_record(["a", "b", "c"], pending=["a", "c"])
+    assert [_rows(job).part_claim() for _ in range(4)] == ["a", "c", None, None]
+    # A render that begins again (a worker lost) claims its parts from the first again.
+    _rows(job).parts_record(["a", "b", "c"], pending=["b"])
+    assert _rows(job).part_claim() == "b"
+
+
+def test_a_job_that_failed_or_is_joining_gives_no_part_to_lay_out(job):
+    _rows(job).claim()
+    _rows(job).parts_record(["a", "b"])
+    _rows(job).fail("broken")
+    assert _rows(job).part_claim() is None
+    other = ExportJob.objects.create(curriculum=job.curriculum, language="en")
+    _rows(other).claim()
+    _rows(other).parts_record(["a", "b"])
+    _rows(other).assembling()
+    assert _rows(other).part_claim() is None
+
+
 def test_of_two_workers_that_store_the_last_part_only_one_joins_the_manual(job):
     _rows(job).claim()
     _rows(job).parts_record(["a"])

@@ -200,32 +200,71 @@ def test_a_short_manual_or_one_module_is_laid_out_whole(six_modules, settings, t
     assert not services.in_parts(module_job)
 
 
-@pytest.mark.parametrize(
-    ("missing", "tasks", "sizes"), [(6, 24, [1] * 6), (96, 24, [4] * 24), (10, 4, [3, 3, 3, 1]), (5, 0, [1] * 5)]
-)
-def test_a_long_manuals_parts_go_a_few_to_a_task_in_order(settings, missing, tasks, sizes):
-    settings.PDF_PART_TASKS = tasks
-    fingerprints = [f"part-{number}" for number in range(missing)]
-    shares = parts.part_shares(fingerprints)
-    assert [len(share) for share in shares] == sizes
-    assert [fingerprint for share in shares for fingerprint in share] == fingerprints
-
-
-def test_a_share_of_several_parts_is_one_task_and_its_last_part_joins_the_manual(six_modules, settings, tmp_path):
-    settings.PDF_PART_TASKS = 2
+@pytest.mark.parametrize(("helpers", "sent"), [(8, 5), (3, 3), (0, 0)])
+def test_the_worker_that_starts_a_manual_sends_helpers_and_alone_lays_out_every_part(
+    six_modules, settings, helpers, sent
+):
+    settings.PDF_PART_HELPERS = helpers
     job = services.export_request(curriculum=six_modules, language="en", enqueue=False)
-    sent = []
-    with mock.patch("exports.queue.task_send", side_effect=lambda name, args: sent.append(args)):
+    messages = []
+    with mock.patch("exports.queue.task_send", side_effect=lambda name, args: messages.append(args)):
         services.export_job_render(job_id=job.pk, dispatch=True)
     job.refresh_from_db()
-    # This worker laid out the first three parts; the other three went out as one task.
-    assert [len(args) for args in sent] == [3] and RenderedPart.objects.exclude(module=FRONT_MATTER).count() == 3
-    job_id, first, more = sent[0]
-    assert [first, *more] == job.parts[3:]
-    services.export_part_render(job_id=job_id, fingerprint=first, more=more)
+    # One helper for each part but the first, at most PDF_PART_HELPERS; no worker took one, so this one did it all.
+    assert messages == [[str(job.pk)]] * sent
+    assert job.status == ExportJob.Status.DONE and job.report["parts_rendered"] == 6
+    # The helpers come after the job is done: they find nothing to claim and lay out nothing.
+    with mock.patch("exports.parts._part_render") as render:
+        services.export_part_render(job_id=job.pk)
+    assert not render.called
+
+
+def test_a_helper_claims_the_parts_the_first_worker_has_not_and_the_last_to_store_one_joins(six_modules, tmp_path):
+    job = services.export_request(curriculum=six_modules, language="en", enqueue=False)
+    laid_out_by = []
+    render = parts._part_render
+
+    def first_part(**kwargs):
+        # While the first worker lays out its first part, a helper takes every other part: the first joins.
+        laid_out_by.append("first")
+        if len(laid_out_by) == 1:
+            with mock.patch("exports.parts._part_render", side_effect=helper_part):
+                assert services.export_part_render(job_id=job.pk) is None
+        render(**kwargs)
+
+    def helper_part(**kwargs):
+        laid_out_by.append("helper")
+        render(**kwargs)
+
+    with mock.patch("exports.parts._part_render", side_effect=first_part):
+        services.export_job_render(job_id=job.pk)
     job.refresh_from_db()
+    assert laid_out_by == ["first"] + ["helper"] * 5
     assert job.status == ExportJob.Status.DONE and job.report["parts_rendered"] == 6
     assert int(pdf_info(stored_pdf(job.file.name, tmp_path))["Pages"]) == job.page_count
+
+
+def test_a_helper_from_an_older_worker_with_a_share_of_parts_helps_like_the_others(six_modules, settings, tmp_path):
+    settings.PDF_PART_HELPERS = 0
+    job = services.export_request(curriculum=six_modules, language="en", enqueue=False)
+    with mock.patch("exports.parts._parts_lay_out", return_value=0):
+        services.export_job_render(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.stage == ExportJob.Stage.PARTS and not RenderedPart.objects.exists()
+    services.export_part_render(job_id=job.pk, fingerprint=job.parts[2], more=job.parts[3:4])
+    job.refresh_from_db()
+    assert job.status == ExportJob.Status.DONE and job.report["parts_rendered"] == 6
+
+
+def test_a_helper_whose_part_html_changed_since_the_job_began_fails_it_with_a_message(six_modules):
+    job = services.export_request(curriculum=six_modules, language="en", enqueue=False)
+    with mock.patch("exports.parts._parts_lay_out", return_value=0):
+        services.export_job_render(job_id=job.pk)
+    with mock.patch("exports.parts.part_fingerprint", return_value="another"):
+        services.export_part_render(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == ExportJob.Status.FAILED and "changed while its PDF was being made" in job.error
+    assert not RenderedPart.objects.exists()
 
 
 @pytest.mark.integration
@@ -235,7 +274,12 @@ def test_workers_lay_out_the_parts_and_the_last_one_joins_them(six_modules, pdf_
     job = wait_for(lambda: ExportJob.objects.filter(pk=job.pk, status__in=["done", "failed"]).first(), timeout=120)
     assert job.status == ExportJob.Status.DONE, job.error or pdf_worker.log()[-3000:]
     assert job.report["parts_rendered"] == 6
-    assert pdf_worker.log().count("Task exports.tasks.render_export_part[") >= 6
+    # The one worker process laid them all out in the task that started the manual; its five helpers, taken
+    # afterwards, found nothing left to claim and ended.
+    assert pdf_worker.log().count(" laid out: ") == 6
+    helpers_ended = re.compile(r"Task exports\.tasks\.render_export_part\[[^\]]+\] succeeded")
+    wait_for(lambda: len(helpers_ended.findall(pdf_worker.log())) == 5, timeout=30)
+    assert pdf_worker.log().count(" laid out: ") == 6
     assert int(pdf_info(stored_pdf(job.file.name, tmp_path))["Pages"]) == job.page_count
 
 
