@@ -5,6 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .fields import SnapshotField
 from .geography import public_location
 
 
@@ -102,7 +103,7 @@ class ModuleVersion(models.Model):
 
     module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="versions", verbose_name=_("module"))
     number = models.PositiveIntegerField(_("number"))
-    snapshot = models.JSONField(_("snapshot"))
+    snapshot = SnapshotField(_("snapshot"))
     change_note = models.CharField(_("change note"), max_length=300, blank=True)
     published_at = models.DateTimeField(_("published"), auto_now_add=True)
     published_by = models.ForeignKey(
@@ -370,7 +371,7 @@ class EditionVersion(models.Model):
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="versions", verbose_name=_("edition"))
     number = models.PositiveIntegerField(_("number"))
-    snapshot = models.JSONField(_("snapshot"))
+    snapshot = SnapshotField(_("snapshot"))
     core_versions = models.JSONField(_("core versions"), default=dict, help_text=_("Module slug → version number."))
     change_note = models.CharField(_("change note"), max_length=300, blank=True)
     published_at = models.DateTimeField(_("published"), auto_now_add=True)

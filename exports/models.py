@@ -2,7 +2,8 @@ import uuid
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Least
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -49,21 +50,30 @@ class ExportJobQuerySet(models.QuerySet):
             touched_at=timezone.now(),
         )
 
-    def part_claim(self):
-        """The next part to lay out, for whichever worker asks, or None when all are taken: each is given out once.
+    def part_claim(self, *, stored_before=0, total=0):
+        """The next part to lay out, for whichever worker asks, and how many are left after it: (None, 0) when all are taken.
 
         One counter, moved by one conditional UPDATE in a transaction and read back inside it:
         the row stays locked until the transaction commits (PostgreSQL's row lock, SQLite's
         write lock), so two workers asking at once get two parts. A job no longer laying out
-        its parts (failed, joining, done) gives none.
+        its parts (failed, joining, done) gives none. The same update moves the progress shown,
+        from 10% to 85% as the parts are given out: `stored_before` of the `total` were kept
+        from earlier renders (an edit's manual is nearly done before it begins).
         """
+        changes = {"parts_claimed": F("parts_claimed") + 1, "touched_at": timezone.now()}
+        if total:
+            # The parts given out before this one, whichever workers took them: it never moves back.
+            given_out = (F("parts_claimed") + stored_before) * 75 / total
+            changes["progress"] = Least(
+                Value(85), Value(10) + given_out, output_field=models.PositiveSmallIntegerField()
+            )
         with transaction.atomic():
-            if not self.filter(status=ExportJob.Status.RUNNING, stage=ExportJob.Stage.PARTS).update(
-                parts_claimed=F("parts_claimed") + 1, touched_at=timezone.now()
-            ):
-                return None
+            if not self.filter(status=ExportJob.Status.RUNNING, stage=ExportJob.Stage.PARTS).update(**changes):
+                return None, 0
             claimed, pending = self.values_list("parts_claimed", "parts_pending").get()
-        return pending[claimed - 1] if claimed <= len(pending) else None
+        if claimed > len(pending):
+            return None, 0
+        return pending[claimed - 1], len(pending) - claimed
 
     def part_stored(self, *, done, total):
         """One more part of the manual is stored: progress from 10% to 85% as they land."""

@@ -100,17 +100,19 @@ def _parts_lay_out(job, *, spec, made=None):
     recorded.
     """
     laid_out = 0
-    done_before = len(set(job.parts)) - len(set(job.parts_pending or job.parts))
-    while (fingerprint := ExportJob.objects.filter(pk=job.pk).part_claim()) is not None:
+    total = len(set(job.parts))
+    stored_before = total - len(set(job.parts_pending))
+    left = True
+    while left:
+        fingerprint, left = ExportJob.objects.filter(pk=job.pk).part_claim(stored_before=stored_before, total=total)
+        if fingerprint is None:
+            break
         if made and fingerprint in made:
             module, html = made[fingerprint]
         else:
             module, html = _part_source(job, spec, fingerprint)
         _part_render(fingerprint=fingerprint, module=module, html=html)
         laid_out += 1
-        # Progress by the parts this worker stored (the others' move it too); it also shows the job alive.
-        done = min(done_before + laid_out, len(set(job.parts)))
-        ExportJob.objects.filter(pk=job.pk).part_stored(done=done, total=len(set(job.parts)))
     return laid_out
 
 

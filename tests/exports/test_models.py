@@ -48,22 +48,26 @@ def test_parts_landing_move_the_progress_from_ten_to_eighty_five(job):
 def test_workers_claim_the_parts_to_lay_out_one_each_in_order_until_none_is_left(job):
     _rows(job).claim()
     _rows(job).parts_record(["a", "b", "c"], pending=["a", "c"])
-    assert [_rows(job).part_claim() for _ in range(4)] == ["a", "c", None, None]
+    progress = []
+    for _ask in range(4):
+        progress.append((_rows(job).part_claim(stored_before=1, total=3), _rows(job).get().progress))
+    # Progress by the parts given out before (one was kept from an earlier render): 10 + 75 * 1/3, 2/3, 3/3 at most.
+    assert progress == [(("a", 1), 35), (("c", 0), 60), ((None, 0), 85), ((None, 0), 85)]
     # A render that begins again (a worker lost) claims its parts from the first again.
     _rows(job).parts_record(["a", "b", "c"], pending=["b"])
-    assert _rows(job).part_claim() == "b"
+    assert _rows(job).part_claim() == ("b", 0)
 
 
 def test_a_job_that_failed_or_is_joining_gives_no_part_to_lay_out(job):
     _rows(job).claim()
     _rows(job).parts_record(["a", "b"])
     _rows(job).fail("broken")
-    assert _rows(job).part_claim() is None
+    assert _rows(job).part_claim() == (None, 0)
     other = ExportJob.objects.create(curriculum=job.curriculum, language="en")
     _rows(other).claim()
     _rows(other).parts_record(["a", "b"])
     _rows(other).assembling()
-    assert _rows(other).part_claim() is None
+    assert _rows(other).part_claim() == (None, 0)
 
 
 def test_of_two_workers_that_store_the_last_part_only_one_joins_the_manual(job):
