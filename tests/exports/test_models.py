@@ -138,3 +138,37 @@ def test_the_queue_marks_only_queued_jobs(job):
 def test_asking_again_counts_the_request(job):
     _rows(job).asked_again()
     assert _rows(job).get().requested_count == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_workers_claiming_at_the_same_moment_never_get_the_same_part():
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("four connections writing at once: PostgreSQL (CI); SQLite's in-memory test database locks instead")
+    job = ExportJob.objects.create(fingerprint="c" * 64, language="en")
+    pending = [f"part-{number}" for number in range(60)]
+    _rows(job).claim()
+    _rows(job).parts_record(pending)
+    start = Barrier(4)
+
+    def worker():
+        # Each thread is a worker with its own connection, all asking at once and as fast as they can.
+        start.wait()
+        claimed = []
+        try:
+            while (fingerprint := _rows(job).part_claim(total=60)[0]) is not None:
+                claimed.append(fingerprint)
+        finally:
+            connections.close_all()
+        return claimed
+
+    with ThreadPoolExecutor(4) as pool:
+        shares = list(pool.map(lambda _worker: worker(), range(4)))
+    given = [fingerprint for share in shares for fingerprint in share]
+    assert sorted(given) == sorted(pending) and len(given) == len(set(given))
+    assert sum(1 for share in shares if share) > 1  # they did claim at the same time
+    assert _rows(job).get().progress == 85
