@@ -46,7 +46,8 @@ def handout_changed(handbook):
 @pytest.fixture(autouse=True)
 def _join_caches_empty():
     """Each test joins with a worker's caches empty (exports/byte_cache.py): no test leans on another's results."""
-    from exports import font_subsets, stream_compression
+    from exports import font_subsets, parts, stream_compression
 
     font_subsets.MERGED.clear()
     stream_compression.KEPT.clear()
+    parts.LAID_OUT.clear()

@@ -181,6 +181,32 @@ def test_an_edit_that_moves_no_module_keeps_the_front_matter(six_modules, tmp_pa
     assert all(title in contents for title in six_modules.modules.values_list("title_en", flat=True))
 
 
+def test_the_join_reads_back_only_the_parts_another_worker_laid_out(six_modules, tmp_path):
+    read = []
+    storage_read = parts.storage.read
+
+    def counted(name):
+        if "/parts/" in name:  # not the finished manual, which the test reads to check it
+            read.append(name)
+        return storage_read(name)
+
+    with mock.patch("exports.parts.storage.read", side_effect=counted):
+        _render(six_modules, tmp_path)
+        # This process laid out every part: the join took them from memory.
+        assert read == []
+        # After an edit, with the other parts laid out elsewhere (another host): those five and the kept
+        # front matter come from the storage, the edited part from memory.
+        parts.LAID_OUT.clear()
+        block = six_modules.modules.get(slug="session-4").blocks.get(key="b0")
+        block.body_en += " One more word."
+        block.save()
+        with transaction.atomic():
+            module_publish(module=block.module)
+        job, path = _render(six_modules, tmp_path)
+    assert len(read) == 6 and job.report["parts_rendered"] == 1
+    assert int(pdf_info(path)["Pages"]) == job.page_count and "One more word." in pdf_text(path)
+
+
 def test_parts_no_render_used_for_a_month_are_deleted_with_their_files(six_modules, tmp_path):
     _render(six_modules, tmp_path)
     old = RenderedPart.objects.order_by("pk").first()
