@@ -163,13 +163,18 @@ def test_an_edit_lays_out_only_its_module_again_and_partners_share_unchanged_mod
     assert RenderedPart.objects.exclude(module=FRONT_MATTER).count() == 8
 
 
-def test_an_edit_that_moves_no_module_keeps_the_front_matter(six_modules, tmp_path):
-    first, _path = _render(six_modules, tmp_path)
-    block = six_modules.modules.get(slug="session-4").blocks.get(key="b0")
+def _one_more_word(curriculum):
+    """An edit of session 4 that moves no module: a word more in its first block, published."""
+    block = curriculum.modules.get(slug="session-4").blocks.get(key="b0")
     block.body_en += " One more word."
     block.save()
     with transaction.atomic():
         module_publish(module=block.module)
+
+
+def test_an_edit_that_moves_no_module_keeps_the_front_matter(six_modules, tmp_path):
+    first, _path = _render(six_modules, tmp_path)
+    _one_more_word(six_modules)
     second, path = _render(six_modules, tmp_path)
     assert second.report["module_starts"] == first.report["module_starts"]
     assert (first.report["front_kept"], second.report["front_kept"]) == (False, True)
@@ -197,11 +202,7 @@ def test_the_join_reads_back_only_the_parts_another_worker_laid_out(six_modules,
         # After an edit, with the other parts laid out elsewhere (another host): those five and the kept
         # front matter come from the storage, the edited part from memory.
         parts.LAID_OUT.clear()
-        block = six_modules.modules.get(slug="session-4").blocks.get(key="b0")
-        block.body_en += " One more word."
-        block.save()
-        with transaction.atomic():
-            module_publish(module=block.module)
+        _one_more_word(six_modules)
         job, path = _render(six_modules, tmp_path)
     assert len(read) == 6 and job.report["parts_rendered"] == 1
     assert int(pdf_info(path)["Pages"]) == job.page_count and "One more word." in pdf_text(path)
