@@ -10,8 +10,8 @@ one-block edit; serving the unchanged edition again; the workers' peak memory; t
 is printed with a ✓ or a ✗ beside it. Plain WeasyPrint lays out the same manual: the same HTML
 and the same print stylesheet. Then renders the demo manual `--renders` times in one worker process (no recycling)
 and prints its memory along the way. Last, the long manual cold again with every file on an
-S3 bucket (a moto_server on loopback; the workers share no disk), beside the disk's figures
-(`--no-bucket` skips it).
+S3 bucket (a moto_server on loopback; the workers share no disk), cold and after one edit, beside
+the disk's figures (`--no-bucket` skips it).
 
 Runs on a throw-away SQLite database and media directory; Redis from REDIS_URL (default
 127.0.0.1:6379, database 14, flushed). Needs `redis-server` running.
@@ -205,11 +205,17 @@ def on_the_bucket(name, curriculum, language, on_disk):
                 worker = Worker(concurrency)
                 try:
                     cold, job = render(curriculum, language)
+                    # One edit too: it looks up every kept part on the bucket before laying out its own.
+                    one_block_edit(curriculum, language, f"bucket-{concurrency}")
+                    edit, _edited = render(curriculum, language)
                 finally:
                     worker.stop()
                 disk = on_disk[f"cold{concurrency}"]
                 note = f"disk {disk:.2f} s   bucket/disk {ratio(cold, disk)}"
                 figure(f"pipeline cold on the bucket, {concurrency} worker(s)", cold, note=note)
+                disk = on_disk[f"edit{concurrency}"]
+                note = f"disk {disk:.2f} s   bucket/disk {ratio(edit, disk)}"
+                figure(f"  after a one-block edit, {concurrency} worker(s)", edit, note=note)
             keys = default_storage.connection.meta.client.list_objects_v2(Bucket=environ["S3_BUCKET"]).get("KeyCount")
             print(f"  {len(job.parts)} parts and the manual stored in the bucket ({keys} objects)")
     finally:

@@ -89,8 +89,9 @@ def parts_start(job, *, spec, dispatch):
 
 def _parts_stored(fingerprints):
     """The fingerprints among these whose part is kept, its file in the storage: one query for them all."""
-    names = RenderedPart.objects.filter(fingerprint__in=set(fingerprints)).values_list("fingerprint", "file")
-    return {fingerprint for fingerprint, name in names if storage.stored(name)}
+    names = dict(RenderedPart.objects.filter(fingerprint__in=set(fingerprints)).values_list("fingerprint", "file"))
+    there = storage.stored_among(names.values())
+    return {fingerprint for fingerprint, name in names.items() if name in there}
 
 
 def _parts_lay_out(job, *, spec, made=None):

@@ -14,6 +14,7 @@ import mimetypes
 import os
 import posixpath
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 from django.conf import settings
@@ -138,6 +139,28 @@ def stored(name):
         return False
     with _reaching_the_store():
         return default_storage.exists(name)
+
+
+# HEAD requests at once when many names are looked up on a bucket (a long manual's kept parts).
+LOOKUPS_AT_ONCE = 8
+# {process id: its pool}: kept for the process (each thread keeps its own connection to the bucket,
+# django-storages'); a forked child, whose pool's threads did not come with it, makes its own.
+_LOOKERS = {}
+
+
+def stored_among(names):
+    """The names among these whose file is there: on the disk one look each; on a bucket several HEADs at once.
+
+    After an edit of a long manual each of its kept parts is looked up: 95 HEADs one after the
+    other on a bucket are a few seconds of the trainer's wait at 20–50 ms each.
+    """
+    names = list(dict.fromkeys(name for name in names if name))
+    if _on_disk() or len(names) < 2:
+        return {name for name in names if stored(name)}
+    pool = _LOOKERS.get(os.getpid())
+    if pool is None:
+        pool = _LOOKERS[os.getpid()] = ThreadPoolExecutor(max_workers=LOOKUPS_AT_ONCE, thread_name_prefix="stored")
+    return {name for name, there in zip(names, pool.map(stored, names), strict=True) if there}
 
 
 def read(name):

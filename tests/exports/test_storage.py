@@ -28,6 +28,26 @@ def test_a_file_is_stored_whole_under_its_name_and_read_back(storage_backend):
     storage.remove("exports/ab/abc.pdf")  # already gone: nothing to do
 
 
+def test_many_names_are_looked_up_at_once_on_a_bucket_and_one_after_the_other_on_the_disk(storage_backend):
+    import threading
+
+    names = [f"exports/parts/ab/part-{number}.pdf" for number in range(12)]
+    for name in names[::2]:
+        storage.store_file(name, b"%PDF-1 " + name.encode())
+    looked_up_in, stored = set(), storage.stored
+
+    def looked_up(name):
+        looked_up_in.add(threading.current_thread().name)
+        return stored(name)
+
+    with mock.patch.object(storage, "stored", side_effect=looked_up):
+        assert storage.stored_among([*names, names[0], ""]) == set(names[::2])
+    if storage_backend:
+        assert len(looked_up_in) > 1 and all(name.startswith("stored") for name in looked_up_in)
+    else:
+        assert looked_up_in == {threading.current_thread().name}
+
+
 def test_a_retry_with_the_same_bytes_writes_nothing_and_new_bytes_replace_the_old(storage_backend):
     storage.store_file("exports/ab/same.pdf", b"%PDF-1 first")
     written = default_storage.get_modified_time("exports/ab/same.pdf")
