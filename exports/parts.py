@@ -145,6 +145,11 @@ def _part_render(*, fingerprint, module, html):
 LAID_OUT = ByteCache(8 * 1024 * 1024)
 
 
+def _kept_bytes(name):
+    """A kept part's (or front matter's) bytes: from memory when this process laid it out, else from the storage."""
+    return LAID_OUT.get(name) or storage.read(name)
+
+
 def _part_keep(fingerprint, module, result, seconds):
     name = storage.store_file(RenderedPart.storage_name(fingerprint), result.pdf)
     LAID_OUT.put(name, result.pdf)
@@ -165,8 +170,8 @@ def _part_keep(fingerprint, module, result, seconds):
 def export_part_render(*, job_id, fingerprint=None, more=()):
     """A helper: claim parts of a manual and lay them out until none is left; join the manual if they were the last.
 
-    `fingerprint` and `more` are what an older worker sent (the parts of a share); they are
-    claimed as any other part is, so such a message helps like the others.
+    `fingerprint` and `more` are what an older worker sent (the parts of a share): they are not
+    looked at, and such a message claims parts like any helper.
     """
     job = (
         ExportJob.objects.select_related("curriculum", "partner")
@@ -203,9 +208,7 @@ def _front_kept_or_laid_out(html, *, pages_expected, title):
     if kept is not None and storage.stored(kept.file.name):
         RenderedPart.objects.filter(pk=kept.pk).update(used_at=timezone.now())
         return rendering.RenderResult(
-            pdf=(LAID_OUT.get(kept.file.name) or storage.read(kept.file.name))
-            if kept.page_count == pages_expected
-            else None,
+            pdf=_kept_bytes(kept.file.name) if kept.page_count == pages_expected else None,
             page_count=kept.page_count,
             layout_seconds=0,
             write_seconds=0,
@@ -257,7 +260,7 @@ def _parts_assemble(job, *, spec, edition):
         generated_at=generated_at,
     )
     notdef_check(front.warnings + running.warnings)
-    part_pdfs = [LAID_OUT.get(part.file.name) or storage.read(part.file.name) for part in parts]
+    part_pdfs = [_kept_bytes(part.file.name) for part in parts]
     pdf = assembly.assemble(front=front.pdf, parts=part_pdfs, running=running.pdf, plan=plan)
     name = storage.store_file(job.storage_name(), pdf)
     fresh = [part for part in parts if job.started_at and part.created_at >= job.started_at]

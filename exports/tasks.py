@@ -41,7 +41,7 @@ def render_export(job_id):
 def render_export_part(job_id, fingerprint=None, more=()):
     """Help lay out a manual printed in parts: claim its parts until none is left; the last part to land joins it.
 
-    `fingerprint` and `more`: the share an older worker sent; such a message helps as the others do.
+    `fingerprint` and `more`: the share an older worker sent, not looked at; such a message helps as the others do.
     """
     try:
         if parts.export_part_render(job_id=job_id, fingerprint=fingerprint, more=more):
