@@ -1,6 +1,6 @@
 """Finding terms in a source text and renderings in a translation."""
 
-import time
+from unittest import mock
 
 from glossary.matching import TermMatcher, normalise, uses_rendering
 
@@ -66,17 +66,19 @@ def test_a_term_in_a_script_with_vowel_signs_is_found_whole():
     assert [text[hit.start : hit.end] for hit in matcher.occurrences(text)] == ["नेतृत्व"]
 
 
-def test_five_hundred_terms_cost_about_what_five_do():
+def test_five_hundred_terms_cost_what_five_do():
     # A regular expression of every term grew with the glossary: 500 terms took 20 s on the demo curriculum.
-    benchmark_text = "Leadership and consensus. " * 2000
+    # The work is counted, not timed (a timed test failed CI on a busy machine): the candidates tried per
+    # word of the text, which must not grow with the number of terms.
+    text = "Leadership and consensus. " * 2000
     few = TermMatcher([(index, f"word{index}", "en") for index in range(5)] + [(99, "leadership", "en")])
     many = TermMatcher([(index, f"word {index} term", "en") for index in range(500)] + [(99, "leadership", "en")])
-    timings = []
+    tried = []
     for matcher in (few, many):
-        started = time.perf_counter()
-        assert len(matcher.occurrences(benchmark_text)) == 2000
-        timings.append(time.perf_counter() - started)
-    assert timings[1] < timings[0] * 3 + 0.05
+        with mock.patch.object(TermMatcher, "_matches", wraps=TermMatcher._matches) as matches:
+            assert len(matcher.occurrences(text)) == 2000
+        tried.append(matches.call_count)
+    assert tried == [2000, 2000]
 
 
 def test_a_matcher_without_terms_finds_nothing():
